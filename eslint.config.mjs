@@ -1,0 +1,29 @@
+// Lint runs as part of `npm test`; type-aware rules catch floating promises in the service.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import globals from "globals";
+
+export default tseslint.config(
+  {
+    ignores: ["node_modules/**", "sdks/**", "out/**", "service/dist/**", "coverage/**", "test-results/**", "**/*.js", "**/*.mjs"],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+      eqeqeq: ["error", "always"],
+      "no-console": "off",
+    },
+  },
+  {
+    files: ["service/src/**/*.ts"],
+    languageOptions: { parserOptions: { project: "./service/tsconfig.json", tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+    },
+  },
+);

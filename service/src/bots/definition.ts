@@ -1,0 +1,190 @@
+/**
+ * The bot definition: the one source of truth for a bot. The YAML files under `service/bots/`
+ * follow `service/schema/bot-definition.schema.json`; these types mirror that schema.
+ * The service runs the conversation from a definition, the Genesys bot list and the Architect
+ * flow are derived from it, and the emulator knows what Genesys would know because of it.
+ */
+
+/** Genesys slot types as the bot list declares them (capitalised form). */
+export const SLOT_TYPES = [
+  "String",
+  "Integer",
+  "Decimal",
+  "Duration",
+  "Boolean",
+  "Currency",
+  "Datetime",
+  "StringCollection",
+  "IntegerCollection",
+  "DecimalCollection",
+  "DurationCollection",
+  "BooleanCollection",
+  "CurrencyCollection",
+  "DatetimeCollection",
+] as const;
+export type SlotType = (typeof SLOT_TYPES)[number];
+
+/** A text shown to the customer: one string for every language, or one per language code. */
+export type LocalizedText = string | Record<string, string>;
+
+/** Words that mean the same thing, per language (or the same list for every language). */
+export type LocalizedWords = string[] | Record<string, string[]>;
+
+export interface QuickReplyDef {
+  label: LocalizedText;
+  payload: string;
+  image?: string;
+}
+
+export type CardActionDef =
+  | { type: "postback"; label: LocalizedText; payload: string }
+  | { type: "link"; label: LocalizedText; url: string };
+
+export interface CardDef {
+  title: LocalizedText;
+  description?: LocalizedText;
+  image?: string;
+  defaultAction?: CardActionDef;
+  actions: CardActionDef[];
+}
+
+/** One message the bot sends. Exactly one of text (alone or with quick replies), card or carousel. */
+export interface MessageDef {
+  text?: LocalizedText;
+  quickReplies?: QuickReplyDef[];
+  card?: CardDef;
+  carousel?: CardDef[];
+}
+
+export interface ChoiceOption {
+  value: string;
+  label: LocalizedText;
+  synonyms?: LocalizedWords;
+}
+
+export type AnswerDef =
+  | { type: "text"; minLength?: number; maxLength?: number }
+  | { type: "number"; integer?: boolean; min?: number; max?: number }
+  | { type: "yesNo" }
+  | { type: "choice"; options: ChoiceOption[]; present?: "quickReplies" | "none" }
+  | { type: "email" }
+  | { type: "date"; minDaysFromToday?: number; maxDaysFromToday?: number }
+  | { type: "pattern"; regex: string; flags?: string; example?: LocalizedText };
+
+export interface QuestionDef {
+  prompt: MessageDef[];
+  answer: AnswerDef;
+  /** The conversation variable that receives the answer. */
+  var: string;
+  /** Sent instead of the prompt after an answer that did not validate. */
+  retryPrompt?: MessageDef[];
+  /** Misses allowed before `onNoMatch` is taken (default 3). */
+  maxAttempts?: number;
+  /** Where to go after too many misses; absent means the turn ends `Failed` (NO_MATCH). */
+  onNoMatch?: string;
+}
+
+export interface OptionalQuestionDef extends QuestionDef {
+  skip: {
+    /** Words that skip the question. */
+    words?: LocalizedWords;
+    /** Label of a quick reply that skips the question. */
+    button?: LocalizedText;
+    /** Where to go when skipped (default: the node's `next`). */
+    next?: string;
+  };
+}
+
+export type ConditionDef =
+  | { all: ConditionDef[] }
+  | { any: ConditionDef[] }
+  | { not: ConditionDef }
+  | {
+      /** `vars.<name>`, `params.<name>` or `language`. */
+      ref: string;
+      equals?: string | number | boolean;
+      in?: Array<string | number>;
+      matches?: string;
+      exists?: boolean;
+      greaterThan?: number;
+      lessThan?: number;
+    };
+
+export interface BranchDef {
+  cases: Array<{ when: ConditionDef; next: string }>;
+  default: string;
+}
+
+export interface CompleteDef {
+  intent: string;
+  /** Slot name → template. Default: every declared slot filled from the variable of the same name. */
+  slots?: Record<string, string>;
+  /** Output session variables for Architect (flat strings). */
+  parameters?: Record<string, string>;
+  say?: MessageDef[];
+}
+
+export interface HandoverDef {
+  /** A declared intent marked `handover: true`; without one the turn ends `Failed`. */
+  intent?: string;
+  reason: string;
+  slots?: Record<string, string>;
+  parameters?: Record<string, string>;
+  say?: MessageDef[];
+}
+
+export interface NodeDef {
+  say?: MessageDef[];
+  question?: QuestionDef;
+  optionalQuestion?: OptionalQuestionDef;
+  branch?: BranchDef;
+  set?: Record<string, string>;
+  complete?: CompleteDef;
+  handover?: HandoverDef;
+  /** The node that follows (say, question, optionalQuestion, set). */
+  next?: string;
+}
+
+export const NODE_KINDS = ["say", "question", "optionalQuestion", "branch", "set", "complete", "handover"] as const;
+export type NodeKind = (typeof NODE_KINDS)[number];
+
+export interface IntentDef {
+  description?: string;
+  /** Slot name → Genesys slot type. */
+  slots?: Record<string, SlotType>;
+  /** Marks an intent that hands the conversation to a human (routed to a queue by the flow). */
+  handover?: boolean;
+}
+
+export interface InterruptDef {
+  /** Words that trigger the interrupt anywhere in the conversation. */
+  words?: LocalizedWords;
+  /** A button payload that triggers it (from any turn). */
+  payload?: string;
+  goto: string;
+}
+
+export interface BotDefinition {
+  id: string;
+  name: string;
+  version: string;
+  description?: string;
+  defaultLanguage: string;
+  languages: string[];
+  /** Channels the content must work on; the strictest text limit applies (default: webmessaging). */
+  channels?: Channel[];
+  intents: Record<string, IntentDef>;
+  /** Incoming Architect session variables the bot reads (name → description). */
+  parameters?: Record<string, string>;
+  start: string;
+  interrupts?: InterruptDef[];
+  /** Messages used by the engine itself (stale button, budget exceeded, ...), per language. */
+  systemMessages?: Partial<Record<SystemMessageKey, LocalizedText>>;
+  nodes: Record<string, NodeDef>;
+}
+
+export const CHANNELS = ["webmessaging", "whatsapp", "facebook", "instagram", "sms", "apple", "open"] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const SYSTEM_MESSAGE_KEYS = ["staleButton", "technicalProblem", "noMatch"] as const;
+export type SystemMessageKey = (typeof SYSTEM_MESSAGE_KEYS)[number];

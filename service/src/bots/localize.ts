@@ -1,0 +1,35 @@
+import { type LocalizedText, type LocalizedWords } from "./definition";
+
+/**
+ * The bot language for a request: the exact code, else the first bot language with the same primary
+ * subtag (`de` ↔ `de-de`), else the bot's default. Genesys sends lower-case codes; compare without case.
+ */
+export function chooseLanguage(requested: string | undefined, languages: readonly string[], defaultLanguage: string): string {
+  if (!requested) return defaultLanguage;
+  const wanted = requested.toLowerCase().replace(/_/g, "-");
+  if (languages.includes(wanted)) return wanted;
+  const primary = wanted.split("-")[0];
+  return languages.find((l) => l.split("-")[0] === primary) ?? defaultLanguage;
+}
+
+export function localizedText(text: LocalizedText, language: string, defaultLanguage: string): string {
+  if (typeof text === "string") return text;
+  return text[language] ?? text[defaultLanguage] ?? Object.values(text)[0] ?? "";
+}
+
+export function localizedWords(words: LocalizedWords | undefined, language: string, defaultLanguage: string): string[] {
+  if (!words) return [];
+  if (Array.isArray(words)) return words;
+  return words[language] ?? words[defaultLanguage] ?? [];
+}
+
+/** Case-, accent- and punctuation-insensitive form used to compare what a customer typed with expected words. */
+export function normalizeWords(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}@.+-]+/gu, " ")
+    .trim()
+    .replace(/^[.+-]+|[.+-]+$/g, "");
+}

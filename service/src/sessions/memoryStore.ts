@@ -1,0 +1,94 @@
+import { type SessionState } from "../engine/state";
+import { type SaveOptions, SessionConflictError, type SessionStore, type StoredSession } from "./store";
+
+interface Entry {
+  /** Serialised, so callers never share (and mutate) the stored object. */
+  json: string;
+  version: number;
+  expiresAt: number;
+}
+
+export interface MemorySessionStoreOptions {
+  /** Most sessions kept; beyond it the least recently used one is dropped (default 100 000). */
+  maxSessions?: number;
+  now?: () => number;
+  /** Called with the id of a session dropped to stay under maxSessions. */
+  onEvict?: (sessionId: string) => void;
+}
+
+/**
+ * Sessions in this process's memory: for local runs, tests and single-instance deployments.
+ * Expired sessions are dropped when read and by a sweep; the size cap evicts least recently used first.
+ */
+export class MemorySessionStore implements SessionStore {
+  readonly kind = "memory";
+  private readonly entries = new Map<string, Entry>();
+  private readonly maxSessions: number;
+  private readonly now: () => number;
+  private readonly onEvict: ((sessionId: string) => void) | undefined;
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(options: MemorySessionStoreOptions = {}) {
+    this.maxSessions = options.maxSessions ?? 100_000;
+    if (!Number.isInteger(this.maxSessions) || this.maxSessions < 1) {
+      throw new Error(`maxSessions must be a positive integer, got ${String(options.maxSessions)}`);
+    }
+    this.now = options.now ?? Date.now;
+    this.onEvict = options.onEvict;
+    this.sweeper = setInterval(() => this.sweep(), 60_000);
+    this.sweeper.unref();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  async load(sessionId: string): Promise<StoredSession | undefined> {
+    const entry = this.live(sessionId);
+    if (!entry) return undefined;
+    // Re-insert to keep Map order = least recently used first.
+    this.entries.delete(sessionId);
+    this.entries.set(sessionId, entry);
+    return { state: JSON.parse(entry.json) as SessionState, version: entry.version };
+  }
+
+  async save(sessionId: string, state: SessionState, options: SaveOptions): Promise<number> {
+    const current = this.live(sessionId);
+    if ((current?.version ?? undefined) !== options.expectedVersion) throw new SessionConflictError(sessionId);
+    const version = (current?.version ?? 0) + 1;
+    this.entries.delete(sessionId);
+    this.entries.set(sessionId, { json: JSON.stringify(state), version, expiresAt: this.now() + options.ttlSeconds * 1000 });
+    while (this.entries.size > this.maxSessions) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+      this.onEvict?.(oldest);
+    }
+    return version;
+  }
+
+  async delete(sessionId: string): Promise<void> {
+    this.entries.delete(sessionId);
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    this.entries.clear();
+  }
+
+  /** Drops every expired session. */
+  sweep(): void {
+    const now = this.now();
+    for (const [id, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(id);
+  }
+
+  private live(sessionId: string): Entry | undefined {
+    const entry = this.entries.get(sessionId);
+    if (entry && entry.expiresAt <= this.now()) {
+      this.entries.delete(sessionId);
+      return undefined;
+    }
+    return entry;
+  }
+}
