@@ -1,0 +1,346 @@
+import {
+  type BotDefinition,
+  type InterruptDef,
+  type LocalizedText,
+  type NodeDef,
+  type QuestionDef,
+  type SystemMessageKey,
+} from "../bots/definition";
+import { chooseLanguage, localizedText, localizedWords, normalizeWords } from "../bots/localize";
+import { evaluateTemplate, renderTemplate, type TemplateScope, valueToText } from "../bots/template";
+import { nodeKind } from "../bots/validate";
+import { type BotResponse, type QuickReplyContent, type ReplyMessage, type SlotValue, type TurnRequest } from "../protocol/types";
+import { type Answer, NO_PAYLOAD, parseAnswer, YES_PAYLOAD, yesNoLabels } from "./answers";
+import { evaluateCondition } from "./conditions";
+import { appendQuickReplies, quickReply, type RenderContext, renderMessages, renderText, splitPayload, tagPayloads } from "./content";
+import { formatSlotValue } from "./slots";
+import { type SessionState, type VarValue } from "./state";
+
+/** A bot ready to run: its definition plus what is derived once at load time. */
+export interface RunnableBot {
+  definition: BotDefinition;
+  textLimit: number;
+}
+
+export interface EngineContext {
+  now: Date;
+}
+
+/** What happened in a turn, for logs and metrics (never customer text). */
+export type TurnEvent = "started" | "answered" | "reprompted" | "no-match" | "skipped" | "stale-button" | "interrupted" | "replayed";
+
+export interface TurnOutcome {
+  state: SessionState;
+  response: BotResponse;
+  event: TurnEvent;
+  /** Problems worth a log line, such as a slot value that fits no Genesys format. */
+  warnings: string[];
+  /** True when the turn repeated a stored answer (a retried request) and nothing needs saving. */
+  replayed: boolean;
+}
+
+/** Payload of the quick reply that skips an optional question (the `__` prefix is reserved). */
+export const SKIP_PAYLOAD = "__skip__";
+/** Tag of buttons sent with a turn that ends the session: no question of this session answers them. */
+const NO_QUESTION_TAG = "_";
+/** Bound on nodes visited in one turn; definitions are checked for loops, this guards the engine itself. */
+const MAX_STEPS = 500;
+
+const DEFAULT_SYSTEM_MESSAGES: Record<SystemMessageKey, string> = {
+  staleButton: "That option belongs to an earlier question.",
+  technicalProblem: "Sorry, something went wrong on my side. Let me connect you with a colleague.",
+  noMatch: "Sorry, I couldn't understand that. Let me connect you with a colleague.",
+};
+
+/** The engine's message for a system situation, in the bot's words when it defines them. */
+export function systemMessage(def: BotDefinition, key: SystemMessageKey, language: string): string {
+  const text: LocalizedText = def.systemMessages?.[key] ?? DEFAULT_SYSTEM_MESSAGES[key];
+  return localizedText(text, language, def.defaultLanguage);
+}
+
+function phraseIn(haystack: string, phrase: string): boolean {
+  return phrase !== "" && (" " + haystack + " ").includes(" " + phrase + " ");
+}
+
+function toVarValue(value: unknown): VarValue {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : valueToText(value);
+}
+
+function turnKey(request: TurnRequest): string | undefined {
+  if (!request.correlationId) return undefined;
+  return JSON.stringify([request.correlationId, request.input.kind, request.input.text, request.input.payload ?? ""]);
+}
+
+class Turn {
+  readonly messages: ReplyMessage[] = [];
+  readonly warnings: string[] = [];
+  readonly def: BotDefinition;
+
+  constructor(
+    readonly bot: RunnableBot,
+    readonly state: SessionState,
+    private readonly now: Date,
+  ) {
+    this.def = bot.definition;
+  }
+
+  get scope(): TemplateScope {
+    return { vars: this.state.vars, params: this.state.params, language: this.state.language };
+  }
+
+  get render(): RenderContext {
+    return { language: this.state.language, defaultLanguage: this.def.defaultLanguage, scope: this.scope, textLimit: this.bot.textLimit };
+  }
+
+  say(text: string): void {
+    this.messages.push({ type: "Text", text });
+  }
+
+  prompt(nodeId: string, question: QuestionDef, retry: boolean): BotResponse {
+    const render = this.render;
+    this.messages.push(...renderMessages(retry ? (question.retryPrompt ?? question.prompt) : question.prompt, render));
+    const replies: QuickReplyContent[] = [];
+    const answer = question.answer;
+    if (answer.type === "choice" && answer.present !== "none") {
+      for (const o of answer.options) replies.push(quickReply(renderText(o.label, render, 128), o.value));
+    } else if (answer.type === "yesNo") {
+      const [yes, no] = yesNoLabels(this.state.language);
+      replies.push(quickReply(yes, YES_PAYLOAD), quickReply(no, NO_PAYLOAD));
+    }
+    const skip = this.def.nodes[nodeId]?.optionalQuestion?.skip.button;
+    if (skip) replies.push(quickReply(renderText(skip, render, 128), SKIP_PAYLOAD));
+    appendQuickReplies(this.messages, replies);
+    tagPayloads(this.messages, nodeId);
+    return { botState: "MoreData", replymessages: this.messages };
+  }
+
+  slots(intent: string, templates: Record<string, string> | undefined): Record<string, SlotValue> | undefined {
+    const declared = this.def.intents[intent]?.slots ?? {};
+    const entries: Array<[string, string]> = templates
+      ? Object.entries(templates)
+      : Object.keys(declared).map((slot) => [slot, `{{vars.${slot}}}`]);
+    const out: Record<string, SlotValue> = {};
+    for (const [slot, template] of entries) {
+      const type = declared[slot];
+      if (!type) continue;
+      const raw = evaluateTemplate(template, this.scope);
+      if (raw === undefined || raw === "") continue;
+      const value = formatSlotValue(type, raw);
+      if (value === undefined) this.warnings.push(`slot "${slot}" of intent "${intent}" is not a valid ${type}; left out`);
+      else out[slot] = value;
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
+  }
+
+  parameters(templates: Record<string, string> | undefined, extra: Record<string, string> = {}): Record<string, string> | undefined {
+    const out: Record<string, string> = {};
+    for (const [name, template] of Object.entries(templates ?? {})) out[name] = renderTemplate(template, this.scope);
+    Object.assign(out, extra);
+    return Object.keys(out).length > 0 ? out : undefined;
+  }
+
+  end(state: "Complete" | "Failed"): void {
+    this.state.ended = state;
+    delete this.state.awaiting;
+    tagPayloads(this.messages, NO_QUESTION_TAG);
+  }
+
+  fail(errorCode: string, errorMessage: string, parameters?: Record<string, string>): BotResponse {
+    this.end("Failed");
+    return { botState: "Failed", replymessages: this.messages, errorInfo: { errorCode, errorMessage }, ...(parameters ? { parameters } : {}) };
+  }
+
+  /** Runs nodes from `startId` until one waits for the customer or ends the session. */
+  run(startId: string, pending?: Answer): BotResponse {
+    let id = startId;
+    for (let step = 0; step < MAX_STEPS; step++) {
+      const node = this.def.nodes[id] as NodeDef;
+      switch (nodeKind(node)) {
+        case "say":
+          this.messages.push(...renderMessages(node.say ?? [], this.render));
+          id = node.next as string;
+          break;
+        case "set":
+          for (const [name, template] of Object.entries(node.set ?? {})) this.state.vars[name] = toVarValue(evaluateTemplate(template, this.scope));
+          id = node.next as string;
+          break;
+        case "branch": {
+          const branch = node.branch as NonNullable<NodeDef["branch"]>;
+          id = branch.cases.find((c) => evaluateCondition(c.when, this.scope))?.next ?? branch.default;
+          break;
+        }
+        case "question":
+        case "optionalQuestion": {
+          const question = (node.question ?? node.optionalQuestion) as QuestionDef;
+          // The first turn's text may already answer the first question (e.g. "I want to return something").
+          if (pending) {
+            const result = parseAnswer(question.answer, pending, this.answerContext);
+            pending = undefined;
+            if (result.ok) {
+              this.state.vars[question.var] = result.value;
+              id = node.next as string;
+              break;
+            }
+          }
+          this.state.awaiting = { node: id, attempts: 0 };
+          return this.prompt(id, question, false);
+        }
+        case "complete": {
+          const c = node.complete as NonNullable<NodeDef["complete"]>;
+          this.messages.push(...renderMessages(c.say ?? [], this.render));
+          const slotValues = this.slots(c.intent, c.slots);
+          const parameters = this.parameters(c.parameters);
+          this.end("Complete");
+          return {
+            botState: "Complete",
+            replymessages: this.messages,
+            intent: c.intent,
+            confidence: 1,
+            ...(slotValues ? { slotValues } : {}),
+            ...(parameters ? { parameters } : {}),
+          };
+        }
+        case "handover": {
+          const h = node.handover as NonNullable<NodeDef["handover"]>;
+          this.messages.push(...renderMessages(h.say ?? [], this.render));
+          const reason = renderTemplate(h.reason, this.scope);
+          const parameters = this.parameters(h.parameters, { handoverReason: reason });
+          if (!h.intent) return this.fail("HANDOVER", reason, parameters);
+          const slotValues = this.slots(h.intent, h.slots);
+          this.end("Complete");
+          return {
+            botState: "Complete",
+            replymessages: this.messages,
+            intent: h.intent,
+            confidence: 1,
+            ...(slotValues ? { slotValues } : {}),
+            ...(parameters ? { parameters } : {}),
+          };
+        }
+      }
+    }
+    return this.fail("ENGINE_LOOP", `more than ${MAX_STEPS} nodes in one turn`);
+  }
+
+  get answerContext() {
+    return { language: this.state.language, defaultLanguage: this.def.defaultLanguage, now: this.now };
+  }
+}
+
+function matchInterrupt(def: BotDefinition, request: TurnRequest, language: string, freeText: boolean): InterruptDef | undefined {
+  const interrupts = def.interrupts ?? [];
+  if (request.input.kind === "button" && request.input.payload !== undefined) {
+    const { payload } = splitPayload(request.input.payload);
+    const byPayload = interrupts.find((i) => i.payload === payload);
+    if (byPayload) return byPayload;
+  }
+  const said = normalizeWords(request.input.text);
+  if (said === "") return undefined;
+  return interrupts.find((i) => {
+    const words = localizedWords(i.words, language, def.defaultLanguage).map(normalizeWords);
+    // Inside a free-text answer only an exact match interrupts: "the agent was rude" is an answer.
+    return words.includes(said) || (!freeText && words.some((w) => phraseIn(said, w)));
+  });
+}
+
+function newState(bot: RunnableBot, request: TurnRequest, language: string): SessionState {
+  return {
+    v: 1,
+    botId: bot.definition.id,
+    botVersion: bot.definition.version,
+    genesysConversationId: request.genesysConversationId,
+    language,
+    params: {},
+    vars: {},
+    turns: 0,
+  };
+}
+
+/**
+ * One step of the conversation: the customer's input against the stored session. Pure apart from the
+ * clock; the caller loads and saves the session.
+ */
+export function runTurn(bot: RunnableBot, stored: SessionState | undefined, request: TurnRequest, ctx: EngineContext): TurnOutcome {
+  const def = bot.definition;
+  const language = chooseLanguage(request.languageCode, def.languages, def.defaultLanguage);
+  const key = turnKey(request);
+  const resumable = stored && !stored.ended && stored.botId === def.id && stored.botVersion === def.version;
+  if (stored && key !== undefined && stored.lastTurn?.key === key) {
+    return { state: stored, response: stored.lastTurn.reply as BotResponse, event: "replayed", warnings: [], replayed: true };
+  }
+  const state: SessionState = resumable ? { ...stored, vars: { ...stored.vars }, params: { ...stored.params } } : newState(bot, request, language);
+  state.language = language;
+  state.params = { ...state.params, ...request.parameters };
+  state.turns += 1;
+  if (request.genesysConversationId) state.genesysConversationId = request.genesysConversationId;
+
+  const turn = new Turn(bot, state, ctx.now);
+  const { response, event } = step(turn, request, resumable ? state.awaiting : undefined);
+  if (key !== undefined) state.lastTurn = { key, reply: response };
+  else delete state.lastTurn;
+  return { state, response, event, warnings: turn.warnings, replayed: false };
+}
+
+function step(turn: Turn, request: TurnRequest, awaiting: SessionState["awaiting"]): { response: BotResponse; event: TurnEvent } {
+  const def = turn.def;
+  const state = turn.state;
+  const awaitingNode = awaiting ? def.nodes[awaiting.node] : undefined;
+  const question = awaitingNode?.question ?? awaitingNode?.optionalQuestion;
+
+  if (!awaiting || !awaitingNode || !question) {
+    const intr = matchInterrupt(def, request, state.language, false);
+    if (intr) return { response: turn.run(intr.goto), event: "interrupted" };
+    const first: Answer | undefined = request.input.text.trim() !== "" ? { text: request.input.text } : undefined;
+    return { response: turn.run(def.start, first), event: "started" };
+  }
+
+  let answer: Answer = { text: request.input.text };
+  if (request.input.kind === "button" && request.input.payload !== undefined) {
+    const { tag, payload } = splitPayload(request.input.payload);
+    const intr = matchInterrupt(def, request, state.language, true);
+    if (intr) {
+      delete state.awaiting;
+      return { response: turn.run(intr.goto), event: "interrupted" };
+    }
+    if (tag !== undefined && tag !== awaiting.node) {
+      turn.say(systemMessage(def, "staleButton", state.language));
+      return { response: turn.prompt(awaiting.node, question, false), event: "stale-button" };
+    }
+    answer = { text: request.input.text, payload };
+  } else {
+    const intr = matchInterrupt(def, request, state.language, question.answer.type === "text");
+    if (intr) {
+      delete state.awaiting;
+      return { response: turn.run(intr.goto), event: "interrupted" };
+    }
+    // An empty message mid-conversation (a presence or auto-start event) is not a wrong answer.
+    if (request.input.text.trim() === "") return { response: turn.prompt(awaiting.node, question, false), event: "reprompted" };
+  }
+
+  const skip = awaitingNode.optionalQuestion?.skip;
+  if (skip) {
+    const said = normalizeWords(answer.text);
+    const skipWords = localizedWords(skip.words, state.language, def.defaultLanguage).map(normalizeWords);
+    if (answer.payload === SKIP_PAYLOAD || (said !== "" && skipWords.includes(said))) {
+      delete state.vars[question.var];
+      delete state.awaiting;
+      return { response: turn.run(skip.next ?? (awaitingNode.next as string)), event: "skipped" };
+    }
+  }
+
+  const result = parseAnswer(question.answer, answer, turn.answerContext);
+  if (result.ok) {
+    state.vars[question.var] = result.value;
+    delete state.awaiting;
+    return { response: turn.run(awaitingNode.next as string), event: "answered" };
+  }
+  const attempts = awaiting.attempts + 1;
+  if (attempts >= (question.maxAttempts ?? 3)) {
+    delete state.awaiting;
+    if (question.onNoMatch) return { response: turn.run(question.onNoMatch), event: "no-match" };
+    turn.say(systemMessage(def, "noMatch", state.language));
+    return { response: turn.fail("NO_MATCH", `no valid answer to "${awaiting.node}" after ${attempts} attempts`), event: "no-match" };
+  }
+  state.awaiting = { node: awaiting.node, attempts };
+  return { response: turn.prompt(awaiting.node, question, true), event: "reprompted" };
+}

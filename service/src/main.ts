@@ -1,0 +1,70 @@
+import { BotDefinitionError } from "./bots/load";
+import { ConfigError, loadConfig, type ServiceConfig } from "./config";
+import { createService, type Service } from "./app";
+import { TURN_ROUTE } from "./server";
+
+/** Deadline for a graceful stop; ECS sends SIGKILL after the task's stopTimeout. */
+const SHUTDOWN_DEADLINE_MS = 9_000;
+
+function installShutdown(service: Service): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    service.logger.info({ signal }, "stopping: no new turns, answering those in flight");
+    const force = setTimeout(() => {
+      service.logger.error("turns still in flight at the shutdown deadline; exiting");
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    force.unref();
+    service
+      .close()
+      .then(() => {
+        service.logger.info("stopped");
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        service.logger.error({ err }, "shutdown failed");
+        process.exit(1);
+      });
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+/** Starts the service from the environment; returns it once it listens. */
+export async function start(env: NodeJS.ProcessEnv = process.env): Promise<{ service: Service; config: ServiceConfig; url: string }> {
+  const config = loadConfig(env);
+  const service = createService(config);
+  installShutdown(service);
+  process.on("unhandledRejection", (reason) => service.logger.error({ err: reason }, "unhandled rejection"));
+  const address = await service.app.listen({ port: config.port, host: config.host });
+  const url = address.replace("0.0.0.0", "127.0.0.1");
+  service.logger.info(
+    { url, bots: service.registry.all().map((b) => `${b.definition.id}@${b.definition.version}`), sessionStore: service.store.kind, localMode: config.localMode },
+    "listening",
+  );
+  return { service, config, url };
+}
+
+if (require.main === module) {
+  start().then(
+    ({ config, url }) => {
+      if (config.generatedToken) {
+        // Local mode only: the token was made here and is printed once so a local caller can use it.
+        process.stderr.write(
+          `\nLocal mode. Bot Connector endpoint: ${url}${TURN_ROUTE}\n` +
+            `Send the header "${config.verifyTokenHeader}: ${config.verifyTokens[0]}"\n\n`,
+        );
+      }
+    },
+    (err: unknown) => {
+      if (err instanceof ConfigError || err instanceof BotDefinitionError) {
+        process.stderr.write(`${err.message}\n`);
+      } else {
+        process.stderr.write(`the service failed to start: ${(err as Error).stack ?? String(err)}\n`);
+      }
+      process.exit(1);
+    },
+  );
+}

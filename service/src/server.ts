@@ -1,0 +1,206 @@
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, LogController } from "fastify";
+import { type Logger } from "pino";
+import { type BotRegistry } from "./bots/registry";
+import { type ServiceMetrics } from "./observability/metrics";
+import { toTurnRequest } from "./protocol/request";
+import { normalizeEnumCase, turnRequestSchema, type ValidTurnBody } from "./protocol/requestSchema";
+import { type SessionStore } from "./sessions/store";
+import { answerTurn } from "./turn";
+
+export const TURN_ROUTE = "/botconnector/messages";
+
+export interface ServerOptions {
+  registry: BotRegistry;
+  store: SessionStore;
+  metrics: ServiceMetrics;
+  logger: Logger;
+  verifyTokens: readonly string[];
+  verifyTokenHeader: string;
+  turnBudgetMs: number;
+  bodyLimitBytes: number;
+  logCustomerText: boolean;
+  now?: () => Date;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    startedAt: number;
+  }
+}
+
+const digest = (value: string) => createHash("sha256").update(value, "utf8").digest();
+
+/**
+ * Compares the presented token with every accepted one in constant time: hashing first gives equal
+ * lengths, and all tokens are always compared so timing does not reveal which one (or how much) matched.
+ */
+export function tokenMatcher(tokens: readonly string[]): (presented: string) => boolean {
+  const expected = tokens.map(digest);
+  return (presented) => {
+    const actual = digest(presented);
+    let match = false;
+    for (const e of expected) match = timingSafeEqual(e, actual) || match;
+    return match;
+  };
+}
+
+interface ErrorBody {
+  error: string;
+  message: string;
+  field?: string;
+}
+
+function sendError(reply: FastifyReply, status: number, body: ErrorBody): FastifyReply {
+  return reply.code(status).type("application/json; charset=utf-8").send(body);
+}
+
+/** The body field a validation error is about, as a dotted path (`inputMessage.type`), and what is wrong with it. */
+function describeValidation(error: FastifyError): { field?: string; message: string } {
+  const first = error.validation?.[0];
+  if (!first) return { message: error.message };
+  const base = first.instancePath.replace(/^\//, "").replace(/\//g, ".");
+  const params = first.params as { missingProperty?: string; allowedValues?: unknown[] };
+  if (first.keyword === "required" && params.missingProperty) {
+    const field = base ? `${base}.${params.missingProperty}` : params.missingProperty;
+    return { field, message: `${field}: is required` };
+  }
+  const problem = first.keyword === "enum" && params.allowedValues ? `must be one of ${params.allowedValues.join(", ")}` : (first.message ?? "is invalid");
+  return base ? { field: base, message: `${base}: ${problem}` } : { message: `the body ${problem}` };
+}
+
+/** Builds the service's HTTP server. Nothing listens until the caller does. */
+export function buildServer(options: ServerOptions): FastifyInstance {
+  const { metrics, registry, store } = options;
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimitBytes,
+    // Bounds for slow or stalled clients; the load balancer's idle timeout (60 s) stays below keepAliveTimeout.
+    requestTimeout: 15_000,
+    connectionTimeout: 20_000,
+    keepAliveTimeout: 65_000,
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+    requestIdHeader: "inin-correlation-id",
+    genReqId: () => randomUUID(),
+    trustProxy: true,
+    ajv: { customOptions: { allErrors: false, coerceTypes: "array", useDefaults: true, removeAdditional: false } },
+  });
+  const isAccepted = tokenMatcher(options.verifyTokens);
+  const tokenHeader = options.verifyTokenHeader.toLowerCase();
+
+  // After close() begins, answers still in flight end their keep-alive connection, so the server can
+  // finish closing as soon as the last turn is answered instead of waiting for idle timeouts.
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onSend", async (_request, reply) => {
+    if (closing) reply.header("connection", "close");
+  });
+
+  app.decorateRequest("startedAt", 0);
+  app.addHook("onRequest", async (request) => {
+    request.startedAt = performance.now();
+  });
+
+  app.setNotFoundHandler((request, reply) => sendError(reply, 404, { error: "not_found", message: `no route ${request.method} ${request.url.split("?")[0]}` }));
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) {
+      metrics.validationFailures.inc({ reason: "schema" });
+      const { field, message } = describeValidation(error);
+      request.log.info({ field }, "turn request rejected: schema");
+      return sendError(reply, 400, { error: "invalid_request", message, ...(field ? { field } : {}) });
+    }
+    const status = error.statusCode ?? 500;
+    if (status < 500) {
+      const reason = error.code === "FST_ERR_CTP_BODY_TOO_LARGE" ? "too_large" : error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" ? "media_type" : "malformed";
+      metrics.validationFailures.inc({ reason });
+      request.log.info({ code: error.code, status }, "request rejected");
+      const code = reason === "too_large" ? "payload_too_large" : reason === "media_type" ? "unsupported_media_type" : "invalid_json";
+      return sendError(reply, status, { error: code, message: error.message });
+    }
+    request.log.error({ err: error }, "request failed");
+    return sendError(reply, 500, { error: "internal_error", message: "the request could not be processed" });
+  });
+
+  app.get("/healthz", async () => ({ status: "ok" }));
+
+  app.get("/readyz", async (_request, reply) => {
+    if (registry.size === 0) return sendError(reply, 503, { error: "not_ready", message: "no bots loaded" });
+    try {
+      await store.ping(AbortSignal.timeout(1000));
+    } catch {
+      return sendError(reply, 503, { error: "not_ready", message: `session store (${store.kind}) unreachable` });
+    }
+    return { status: "ready", bots: registry.size, sessionStore: store.kind };
+  });
+
+  app.get("/metrics", async (_request, reply) => {
+    const text = await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(text);
+  });
+
+  app.post<{ Body: ValidTurnBody }>(
+    TURN_ROUTE,
+    {
+      schema: { body: turnRequestSchema },
+      onRequest: async (request, reply) => {
+        const presented = request.headers[tokenHeader];
+        if (typeof presented !== "string" || presented === "") {
+          metrics.authFailures.inc({ reason: presented === undefined ? "missing" : "malformed" });
+          request.log.warn({ header: tokenHeader }, "turn refused: no verify token");
+          return sendError(reply, 403, { error: "forbidden", message: `missing or malformed ${tokenHeader} header` });
+        }
+        if (!isAccepted(presented)) {
+          metrics.authFailures.inc({ reason: "mismatch" });
+          request.log.warn({ header: tokenHeader }, "turn refused: wrong verify token");
+          return sendError(reply, 403, { error: "forbidden", message: `the ${tokenHeader} header does not match` });
+        }
+      },
+      preValidation: async (request) => {
+        normalizeEnumCase(request.body);
+      },
+    },
+    async (request, reply) => {
+      const correlation = request.headers["inin-correlation-id"];
+      const turn = toTurnRequest(request.body, typeof correlation === "string" ? correlation : undefined);
+      const resolution = registry.resolve(turn);
+      const log = request.log.child({
+        genesysConversationId: turn.genesysConversationId,
+        botSessionId: turn.botSessionId,
+        correlationId: turn.correlationId,
+        botId: resolution.ok ? resolution.bot.definition.id : (turn.chatBotId ?? turn.botId),
+        botVersion: turn.botVersion,
+      });
+      metrics.inFlight.inc();
+      try {
+        const result = await answerTurn(turn, resolution, { store, metrics, budgetMs: options.turnBudgetMs, ...(options.now ? { now: options.now } : {}) }, request.startedAt, log);
+        const seconds = (performance.now() - request.startedAt) / 1000;
+        metrics.turns.inc({ bot: result.bot, version: result.version, outcome: result.outcome });
+        metrics.turnDuration.observe({ bot: result.bot, outcome: result.outcome }, seconds);
+        log.info(
+          {
+            outcome: result.outcome,
+            event: result.event,
+            botState: result.response.botState,
+            intent: result.response.intent,
+            errorCode: result.response.errorInfo?.errorCode,
+            turn: result.turn,
+            latencyMs: Math.round(seconds * 10_000) / 10,
+            ...(options.logCustomerText ? { customerText: turn.input.text } : {}),
+          },
+          "turn",
+        );
+        return reply.type("application/json; charset=utf-8").send(result.response);
+      } finally {
+        metrics.inFlight.dec();
+      }
+    },
+  );
+
+  return app;
+}
