@@ -6,7 +6,7 @@ import { start } from "../service/src/main";
 import { TURN_ROUTE } from "../service/src/server";
 
 async function main(): Promise<void> {
-  const { config, url } = await start({ ...process.env, LOCAL_MODE: "true", SESSION_STORE: "memory" });
+  const { config, url } = await start({ HOST: "127.0.0.1", ...process.env, LOCAL_MODE: "true", SESSION_STORE: "memory" });
   process.stderr.write(
     `\nBot Connector endpoint: ${url}${TURN_ROUTE}\n` +
       `Verify token header:    ${config.verifyTokenHeader}: ${config.generatedToken ? config.verifyTokens[0] : "(from VERIFY_TOKEN)"}\n\n`,

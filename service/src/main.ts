@@ -1,6 +1,7 @@
 import { BotDefinitionError } from "./bots/load";
 import { ConfigError, loadConfig, type ServiceConfig } from "./config";
 import { createService, type Service } from "./app";
+import { flushLogs } from "./observability/logger";
 import { TURN_ROUTE } from "./server";
 
 /** Deadline for a graceful stop; ECS sends SIGKILL after the task's stopTimeout. */
@@ -14,6 +15,7 @@ function installShutdown(service: Service): void {
     service.logger.info({ signal }, "stopping: no new turns, answering those in flight");
     const force = setTimeout(() => {
       service.logger.error("turns still in flight at the shutdown deadline; exiting");
+      flushLogs(service.logger);
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS);
     force.unref();
@@ -21,10 +23,12 @@ function installShutdown(service: Service): void {
       .close()
       .then(() => {
         service.logger.info("stopped");
+        flushLogs(service.logger);
         process.exit(0);
       })
       .catch((err: unknown) => {
         service.logger.error({ err }, "shutdown failed");
+        flushLogs(service.logger);
         process.exit(1);
       });
   };

@@ -3,6 +3,7 @@ import { performance } from "node:perf_hooks";
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, LogController } from "fastify";
 import { type Logger } from "pino";
 import { type BotRegistry } from "./bots/registry";
+import { lazyChildLoggerFactory } from "./observability/logger";
 import { type ServiceMetrics } from "./observability/metrics";
 import { toTurnRequest } from "./protocol/request";
 import { normalizeEnumCase, turnRequestSchema, type ValidTurnBody } from "./protocol/requestSchema";
@@ -75,6 +76,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   const { metrics, registry, store } = options;
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
+    childLoggerFactory: lazyChildLoggerFactory,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
     // Bounds for slow or stalled clients; the load balancer's idle timeout (60 s) stays below keepAliveTimeout.
@@ -169,7 +171,9 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       const correlation = request.headers["inin-correlation-id"];
       const turn = toTurnRequest(request.body, typeof correlation === "string" ? correlation : undefined);
       const resolution = registry.resolve(turn);
-      const log = request.log.child({
+      // One child per turn, from the root logger (no per-request child is made for turns that log).
+      const log = options.logger.child({
+        reqId: request.id,
         genesysConversationId: turn.genesysConversationId,
         botSessionId: turn.botSessionId,
         correlationId: turn.correlationId,
