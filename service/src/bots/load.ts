@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Ajv, { type ErrorObject } from "ajv";
-import { isNode, LineCounter, parseDocument, type Document } from "yaml";
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import { type BotDefinition, SLOT_TYPES, type SlotType } from "./definition";
 import { GENESYS_LIMITS } from "./limits";
 import { pointer, validateDefinition } from "./validate";
@@ -35,33 +35,61 @@ const validateSchema = ajv.compile<BotDefinition>(schema);
 
 function schemaMessage(e: ErrorObject): { path: string; message: string } {
   const params = e.params as Record<string, unknown>;
+  // An error inside propertyNames is about a key: point at the key, not at the object holding it.
+  const at = e.propertyName === undefined ? e.instancePath : e.instancePath + pointer([e.propertyName]);
   switch (e.keyword) {
     case "additionalProperties":
-      return { path: e.instancePath + "/" + String(params.additionalProperty), message: "is not a known property" };
+      return { path: e.instancePath + pointer([String(params.additionalProperty)]), message: "is not a known property" };
     case "required":
-      return { path: e.instancePath || "/", message: `missing required property "${String(params.missingProperty)}"` };
+      return { path: at || "/", message: `missing required property "${String(params.missingProperty)}"` };
     case "enum":
-      return { path: e.instancePath, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}` };
-    case "propertyNames":
-      return { path: e.instancePath + "/" + String(params.propertyName), message: "is not a valid name here" };
+      return { path: at, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}` };
+    case "pattern":
+      // The Genesys name rule in words: its regular expression helps nobody.
+      if (e.schemaPath.endsWith("/genesysName/pattern")) return { path: at, message: "must not start or end with whitespace or contain control characters" };
+      return { path: at, message: e.message ?? e.keyword };
     default:
-      return { path: e.instancePath || "/", message: e.message ?? e.keyword };
+      return { path: at || "/", message: e.message ?? e.keyword };
   }
 }
 
-function lineOf(doc: Document, counter: LineCounter, jsonPointer: string): number | undefined {
+/**
+ * The line of what a JSON pointer names: the line of its key inside a map (a block value starts a line
+ * later), of the item inside a list, or of the nearest existing ancestor when it is missing.
+ */
+function lineOf(doc: Document, counter: LineCounter, jsonPointer: string): number {
   const segments = jsonPointer
     .split("/")
     .slice(1)
     .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
     .filter((s) => s !== "");
-  // Walk up to the nearest existing node so a missing property points at its parent.
-  for (let n = segments.length; n >= 0; n--) {
-    const keys = segments.slice(0, n).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-    const node = n === 0 ? doc.contents : doc.getIn(keys, true);
-    if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
+  let node: unknown = doc.contents;
+  let line = isNode(node) && node.range ? counter.linePos(node.range[0]).line : 1;
+  for (const segment of segments) {
+    let next: unknown;
+    let start: number | undefined;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === segment);
+      if (!pair) break;
+      start = isNode(pair.key) ? pair.key.range?.[0] : undefined;
+      next = pair.value;
+    } else if (isSeq(node) && /^\d+$/.test(segment)) {
+      next = node.items[Number(segment)];
+      start = isNode(next) ? next.range?.[0] : undefined;
+    } else {
+      break;
+    }
+    if (start === undefined) break;
+    line = counter.linePos(start).line;
+    node = next;
   }
-  return undefined;
+  return line;
+}
+
+/** The line of a JSON pointer in a definition's source text. */
+function lineIn(source: string, jsonPointer: string): number {
+  const counter = new LineCounter();
+  return lineOf(parseDocument(source, { lineCounter: counter }), counter, jsonPointer);
 }
 
 function normalizeSlotType(type: string): SlotType {
@@ -71,13 +99,15 @@ function normalizeSlotType(type: string): SlotType {
 }
 
 function normalize(def: BotDefinition): BotDefinition {
-  const intents: BotDefinition["intents"] = {};
-  for (const [name, intent] of Object.entries(def.intents)) {
-    const slots = intent.slots
-      ? Object.fromEntries(Object.entries(intent.slots).map(([s, t]) => [s, normalizeSlotType(t)]))
-      : undefined;
-    intents[name] = { ...intent, ...(slots ? { slots } : {}) };
-  }
+  // fromEntries defines own properties: an intent named "__proto__" stays an intent.
+  const intents: BotDefinition["intents"] = Object.fromEntries(
+    Object.entries(def.intents).map(([name, intent]) => {
+      const slots = intent.slots
+        ? Object.fromEntries(Object.entries(intent.slots).map(([s, t]) => [s, normalizeSlotType(t)]))
+        : undefined;
+      return [name, { ...intent, ...(slots ? { slots } : {}) }];
+    }),
+  );
   return { ...def, channels: def.channels ?? ["webmessaging"], intents };
 }
 
@@ -93,13 +123,19 @@ export function parseBotDefinition(source: string, file: string): BotDefinition 
       doc.errors.map((e) => ({ file, path: "/", line: counter.linePos(e.pos[0]).line, message: `YAML: ${e.message.split("\n")[0]}` })),
     );
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // Aliases that expand past the limit (a "billion laughs" file) are refused by the yaml library.
+    throw new BotDefinitionError([{ file, path: "/", line: 1, message: `YAML: ${(err as Error).message}` }]);
+  }
   if (!validateSchema(data)) {
     const seen = new Set<string>();
     const issues: LocatedIssue[] = [];
     for (const e of validateSchema.errors ?? []) {
-      // if/then branches repeat the inner error as "must match then schema"; the inner one says more.
-      if (e.keyword === "if") continue;
+      // if/then branches and propertyNames repeat an inner error that says more.
+      if (e.keyword === "if" || e.keyword === "propertyNames") continue;
       const { path: p, message } = schemaMessage(e);
       const key = p + message;
       if (seen.has(key)) continue;
@@ -151,6 +187,12 @@ export function validateBotSet(bots: readonly LoadedBot[]): LocatedIssue[] {
     const owner = names.get(first.definition.name.toLowerCase());
     if (owner && owner !== id) {
       issues.push({ file: first.file, path: pointer(["name"]), message: `name "${first.definition.name}" is also used by bot "${owner}"` });
+    } else if (first.definition.name !== id && byId.has(first.definition.name)) {
+      issues.push({
+        file: first.file,
+        path: pointer(["name"]),
+        message: `name "${first.definition.name}" is the id of bot "${first.definition.name}"; a turn naming this bot in botId would reach that one`,
+      });
     }
     names.set(first.definition.name.toLowerCase(), id);
   }
@@ -172,16 +214,22 @@ export function loadBotDefinitions(dir: string): LoadedBot[] {
   }
   const issues: LocatedIssue[] = [];
   const bots: LoadedBot[] = [];
+  const sources = new Map<string, string>();
   for (const entry of entries) {
     const file = path.join(dir, entry);
     try {
-      bots.push({ file, definition: parseBotDefinition(readFileSync(file, "utf8"), file) });
+      const source = readFileSync(file, "utf8");
+      sources.set(file, source);
+      bots.push({ file, definition: parseBotDefinition(source, file) });
     } catch (err) {
       if (err instanceof BotDefinitionError) issues.push(...err.issues);
       else issues.push({ file, path: "/", message: (err as Error).message });
     }
   }
-  issues.push(...validateBotSet(bots));
+  for (const issue of validateBotSet(bots)) {
+    const source = sources.get(issue.file);
+    issues.push(source === undefined || issue.line !== undefined ? issue : { ...issue, line: lineIn(source, issue.path) });
+  }
   if (issues.length > 0) throw new BotDefinitionError(issues);
   return bots;
 }

@@ -159,6 +159,14 @@ export function validateDefinition(def: BotDefinition): DefinitionIssue[] {
       }
     });
   };
+  /** The engine adds a question's buttons to its last prompt message when that holds text or quick replies. */
+  const checkQuestionButtons = (path: Path, messages: MessageDef[], added: number) => {
+    const last = messages[messages.length - 1];
+    const total = added + (last && !last.card && !last.carousel ? (last.quickReplies?.length ?? 0) : 0);
+    if (added > 0 && total > GENESYS_LIMITS.quickRepliesPerMessage) {
+      report(path, `the last message would carry ${total} quick replies (its own and the answer's buttons); at most ${GENESYS_LIMITS.quickRepliesPerMessage} per message`);
+    }
+  };
   const checkAnswer = (path: Path, answer: AnswerDef) => {
     switch (answer.type) {
       case "text":
@@ -221,9 +229,9 @@ export function validateDefinition(def: BotDefinition): DefinitionIssue[] {
     }
   };
   const checkSlotTemplates = (path: Path, intent: string, slots: Record<string, string> | undefined) => {
-    const declared = def.intents[intent]?.slots ?? {};
+    const declared = (Object.hasOwn(def.intents, intent) ? def.intents[intent]?.slots : undefined) ?? {};
     for (const [slot, template] of Object.entries(slots ?? {})) {
-      if (!(slot in declared)) report([...path, slot], `slot "${slot}" is not declared for intent "${intent}"`);
+      if (!Object.hasOwn(declared, slot)) report([...path, slot], `slot "${slot}" is not declared for intent "${intent}"`);
       checkTemplate([...path, slot], template);
     }
   };
@@ -231,9 +239,10 @@ export function validateDefinition(def: BotDefinition): DefinitionIssue[] {
     for (const [name, template] of Object.entries(params ?? {})) checkTemplate([...path, name], template);
   };
 
-  if (!(def.start in def.nodes)) report(["start"], `node "${def.start}" does not exist`);
+  // Own properties only: a reference to "constructor" or "__proto__" must not find Object.prototype's.
+  if (!Object.hasOwn(def.nodes, def.start)) report(["start"], `node "${def.start}" does not exist`);
   def.interrupts?.forEach((intr, i) => {
-    if (!(intr.goto in def.nodes)) report(["interrupts", i, "goto"], `node "${intr.goto}" does not exist`);
+    if (!Object.hasOwn(def.nodes, intr.goto)) report(["interrupts", i, "goto"], `node "${intr.goto}" does not exist`);
     if (intr.words) checkWords(["interrupts", i, "words"], intr.words);
   });
   for (const [key, text] of Object.entries(def.systemMessages ?? {})) {
@@ -251,15 +260,24 @@ export function validateDefinition(def: BotDefinition): DefinitionIssue[] {
     if (CONTINUING.has(kind) && !node.next) report(np, `a ${kind} node needs next`);
     if (!CONTINUING.has(kind) && node.next) report([...np, "next"], `a ${kind} node does not continue; remove next`);
     for (const s of successors(node)) {
-      if (!(s.target in def.nodes)) report([...np, ...s.path], `node "${s.target}" does not exist`);
+      if (!Object.hasOwn(def.nodes, s.target)) report([...np, ...s.path], `node "${s.target}" does not exist`);
     }
     if (node.say) checkMessages([...np, "say"], node.say);
     const question = node.question ?? node.optionalQuestion;
+    // Assigning "__proto__" on a plain object changes its prototype instead of storing a value.
+    if (question?.var === "__proto__") report([...np, kind, "var"], 'variable name "__proto__" is reserved');
+    if (node.set && Object.hasOwn(node.set, "__proto__")) report([...np, "set", "__proto__"], 'variable name "__proto__" is reserved');
     if (question) {
       const qp: Path = [...np, kind];
       checkMessages([...qp, "prompt"], question.prompt);
       if (question.retryPrompt) checkMessages([...qp, "retryPrompt"], question.retryPrompt);
       checkAnswer([...qp, "answer"], question.answer);
+      const answer = question.answer;
+      const added =
+        (answer.type === "choice" && answer.present !== "none" ? answer.options.length : answer.type === "yesNo" ? 2 : 0) +
+        (node.optionalQuestion?.skip.button !== undefined ? 1 : 0);
+      checkQuestionButtons([...qp, "prompt"], question.prompt, added);
+      if (question.retryPrompt) checkQuestionButtons([...qp, "retryPrompt"], question.retryPrompt, added);
     }
     if (node.optionalQuestion) {
       const skip = node.optionalQuestion.skip;
@@ -270,7 +288,7 @@ export function validateDefinition(def: BotDefinition): DefinitionIssue[] {
     for (const [v, template] of Object.entries(node.set ?? {})) checkTemplate([...np, "set", v], template);
     if (node.complete) {
       const c = node.complete;
-      if (!(c.intent in def.intents)) report([...np, "complete", "intent"], `intent "${c.intent}" is not declared under intents`);
+      if (!Object.hasOwn(def.intents, c.intent)) report([...np, "complete", "intent"], `intent "${c.intent}" is not declared under intents`);
       checkSlotTemplates([...np, "complete", "slots"], c.intent, c.slots);
       checkParameters([...np, "complete", "parameters"], c.parameters);
       if (c.say) checkMessages([...np, "complete", "say"], c.say);
@@ -278,7 +296,7 @@ export function validateDefinition(def: BotDefinition): DefinitionIssue[] {
     if (node.handover) {
       const h = node.handover;
       if (h.intent !== undefined) {
-        const intent = def.intents[h.intent];
+        const intent = Object.hasOwn(def.intents, h.intent) ? def.intents[h.intent] : undefined;
         if (!intent) report([...np, "handover", "intent"], `intent "${h.intent}" is not declared under intents`);
         else if (!intent.handover) report([...np, "handover", "intent"], `intent "${h.intent}" is not marked handover: true`);
         checkSlotTemplates([...np, "handover", "slots"], h.intent, h.slots);

@@ -34,8 +34,18 @@ const YES_NO_WORDS: Record<string, { yes: string[]; no: string[]; labels: [strin
   pt: { yes: ["sim", "s", "claro", "ok"], no: ["nao", "n", "cancelar"], labels: ["Sim", "Não"] },
 };
 
+/**
+ * The word tables as the customer's text is compared: normalised like it ("d'accord" → "d accord") and
+ * in Maps, so that typing "constructor" finds nothing instead of Object.prototype's.
+ */
+function wordTable<T, U>(table: Record<string, T>, convert: (entry: T) => U): Map<string, U> {
+  return new Map(Object.entries(table).map(([language, entry]) => [language, convert(entry)]));
+}
+const YES_NO = wordTable(YES_NO_WORDS, (w) => ({ yes: new Set(w.yes.map(normalizeWords)), no: new Set(w.no.map(normalizeWords)), labels: w.labels }));
+const ENGLISH_YES_NO = YES_NO.get("en") as NonNullable<ReturnType<typeof YES_NO.get>>;
+
 function yesNoWords(language: string) {
-  return YES_NO_WORDS[language.split("-")[0] ?? "en"] ?? (YES_NO_WORDS.en as (typeof YES_NO_WORDS)[string]);
+  return YES_NO.get(language.split("-")[0] ?? "en") ?? ENGLISH_YES_NO;
 }
 
 /** Labels of the yes/no quick replies in a language (English where no translation is built in). */
@@ -52,6 +62,8 @@ const DATE_WORDS: Record<string, Record<string, number>> = {
   nl: { vandaag: 0, morgen: 1, overmorgen: 2 },
   pt: { hoje: 0, amanha: 1, "depois de amanha": 2 },
 };
+
+const DAY_WORDS = wordTable(DATE_WORDS, (words) => new Map(Object.entries(words).map(([w, offset]) => [normalizeWords(w), offset])));
 
 const MS_PER_DAY = 86_400_000;
 
@@ -72,9 +84,8 @@ function validDay(year: number, month: number, day: number): number | undefined 
 
 /** A calendar day from ISO, the language's numeric order, or words such as "tomorrow". */
 export function parseDate(text: string, language: string, now: Date): number | undefined {
-  const words = DATE_WORDS[language.split("-")[0] ?? "en"] ?? {};
   const normalized = normalizeWords(text);
-  const offset = words[normalized] ?? DATE_WORDS.en?.[normalized];
+  const offset = DAY_WORDS.get(language.split("-")[0] ?? "en")?.get(normalized) ?? DAY_WORDS.get("en")?.get(normalized);
   if (offset !== undefined) return utcDay(now) + offset * MS_PER_DAY;
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text.trim());
   if (iso) return validDay(Number(iso[1]), Number(iso[2]), Number(iso[3]));
@@ -159,10 +170,9 @@ export function parseAnswer(def: AnswerDef, answer: Answer, ctx: AnswerContext):
       if (answer.payload === YES_PAYLOAD) return ok(true);
       if (answer.payload === NO_PAYLOAD) return ok(false);
       const words = yesNoWords(ctx.language);
-      const english = YES_NO_WORDS.en as (typeof YES_NO_WORDS)[string];
       const said = normalizeWords(text);
-      if (words.yes.includes(said) || english.yes.includes(said)) return ok(true);
-      if (words.no.includes(said) || english.no.includes(said)) return ok(false);
+      if (words.yes.has(said) || ENGLISH_YES_NO.yes.has(said)) return ok(true);
+      if (words.no.has(said) || ENGLISH_YES_NO.no.has(said)) return ok(false);
       return NO;
     }
     case "choice": {

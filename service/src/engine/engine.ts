@@ -145,6 +145,20 @@ class Turn {
     tagPayloads(this.messages, NO_QUESTION_TAG);
   }
 
+  /** Ends the session `Complete` with an intent, its declared slots and output parameters. */
+  complete(intent: string, slotTemplates: Record<string, string> | undefined, parameters: Record<string, string> | undefined): BotResponse {
+    const slotValues = this.slots(intent, slotTemplates);
+    this.end("Complete");
+    return {
+      botState: "Complete",
+      replymessages: this.messages,
+      intent,
+      confidence: 1,
+      ...(slotValues ? { slotValues } : {}),
+      ...(parameters ? { parameters } : {}),
+    };
+  }
+
   fail(errorCode: string, errorMessage: string, parameters?: Record<string, string>): BotResponse {
     this.end("Failed");
     return { botState: "Failed", replymessages: this.messages, errorInfo: { errorCode, errorMessage }, ...(parameters ? { parameters } : {}) };
@@ -188,17 +202,7 @@ class Turn {
         case "complete": {
           const c = node.complete as NonNullable<NodeDef["complete"]>;
           this.messages.push(...renderMessages(c.say ?? [], this.render));
-          const slotValues = this.slots(c.intent, c.slots);
-          const parameters = this.parameters(c.parameters);
-          this.end("Complete");
-          return {
-            botState: "Complete",
-            replymessages: this.messages,
-            intent: c.intent,
-            confidence: 1,
-            ...(slotValues ? { slotValues } : {}),
-            ...(parameters ? { parameters } : {}),
-          };
+          return this.complete(c.intent, c.slots, this.parameters(c.parameters));
         }
         case "handover": {
           const h = node.handover as NonNullable<NodeDef["handover"]>;
@@ -206,16 +210,7 @@ class Turn {
           const reason = renderTemplate(h.reason, this.scope);
           const parameters = this.parameters(h.parameters, { handoverReason: reason });
           if (!h.intent) return this.fail("HANDOVER", reason, parameters);
-          const slotValues = this.slots(h.intent, h.slots);
-          this.end("Complete");
-          return {
-            botState: "Complete",
-            replymessages: this.messages,
-            intent: h.intent,
-            confidence: 1,
-            ...(slotValues ? { slotValues } : {}),
-            ...(parameters ? { parameters } : {}),
-          };
+          return this.complete(h.intent, h.slots, parameters);
         }
       }
     }
@@ -227,7 +222,7 @@ class Turn {
   }
 }
 
-function matchInterrupt(def: BotDefinition, request: TurnRequest, language: string, freeText: boolean): InterruptDef | undefined {
+function matchInterrupt(def: BotDefinition, request: TurnRequest, language: string, freeText: boolean, byWords = true): InterruptDef | undefined {
   const interrupts = def.interrupts ?? [];
   if (request.input.kind === "button" && request.input.payload !== undefined) {
     const { payload } = splitPayload(request.input.payload);
@@ -235,7 +230,7 @@ function matchInterrupt(def: BotDefinition, request: TurnRequest, language: stri
     if (byPayload) return byPayload;
   }
   const said = normalizeWords(request.input.text);
-  if (said === "") return undefined;
+  if (said === "" || !byWords) return undefined;
   return interrupts.find((i) => {
     const words = localizedWords(i.words, language, def.defaultLanguage).map(normalizeWords);
     // Inside a free-text answer only an exact match interrupts: "the agent was rude" is an answer.
@@ -297,7 +292,8 @@ function step(turn: Turn, request: TurnRequest, awaiting: SessionState["awaiting
   let answer: Answer = { text: request.input.text };
   if (request.input.kind === "button" && request.input.payload !== undefined) {
     const { tag, payload } = splitPayload(request.input.payload);
-    const intr = matchInterrupt(def, request, state.language, true);
+    // A button of the current question answers it, even when its label is also an interrupt word.
+    const intr = matchInterrupt(def, request, state.language, true, tag !== awaiting.node);
     if (intr) {
       delete state.awaiting;
       return { response: turn.run(intr.goto), event: "interrupted" };

@@ -48,12 +48,19 @@ function scalar(type: SlotType, value: unknown): SlotValue | undefined {
       const v = value.trim();
       const d = DATE_ONLY.exec(v);
       const dt = d ? undefined : DATE_TIME.exec(v);
-      const year = Number((d ?? dt)?.[1]);
-      if (!(d ?? dt) || year < 1800 || year > 2200) return undefined;
-      const ms = Date.parse(d ? `${v}T00:00:00Z` : v);
+      const parts = d ?? dt;
+      if (!parts) return undefined;
+      // Date.parse rolls 2026-02-30 over into March: the calendar day must exist as written.
+      const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+      const calendar = new Date(Date.UTC(year, month - 1, day));
+      if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) return undefined;
+      // A time without offset is UTC; Date.parse would read it in the server's time zone.
+      const ms = Date.parse(d ? `${v}T00:00:00Z` : dt?.[9] ? v : `${v}Z`);
       if (Number.isNaN(ms)) return undefined;
       // Architect converts to UTC; send UTC without fractional seconds, as the blueprint shows.
-      return d ? `${v}T00:00:00` : new Date(ms).toISOString().slice(0, 19);
+      const utc = new Date(ms).toISOString();
+      const utcYear = Number(utc.slice(0, 4));
+      return utcYear < 1800 || utcYear > 2200 ? undefined : utc.slice(0, 19);
     }
     case "Currency":
     case "CurrencyCollection": {

@@ -1,0 +1,254 @@
+/**
+ * `npm run bench`: the endpoint service under load, against a bare node:http baseline measured in the
+ * same run on the same machine. Prints throughput and latency for both and their ratio, latency at a
+ * fixed offered rate, the time from process start to /readyz, and (when dynalite is available) the same
+ * load with the DynamoDB session store, reported on its own.
+ *
+ * Options (environment): BENCH_DURATION (seconds per run, default 10), BENCH_CONNECTIONS (256),
+ * BENCH_RATE (offered turns/s for the fixed-rate run, 2000), BENCH_SKIP_DYNAMODB=1.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import path from "node:path";
+import autocannon from "autocannon";
+import { turnRequestBody, TurnStream } from "./conversations";
+
+const ROOT = path.join(__dirname, "..");
+const TOKEN = "bench-verify-token-0123456789abcdef";
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 256);
+const RATE = Number(process.env.BENCH_RATE ?? 2000);
+
+interface Running {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const port = (server.address() as { port: number }).port;
+  server.close();
+  return port;
+}
+
+/** Starts a server process and resolves once it printed the URL it listens on. */
+async function startProcess(args: string[], env: NodeJS.ProcessEnv): Promise<Running> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stderr?.on("data", (d: Buffer) => (err += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${args.join(" ")} did not start:\n${err}`)), 20_000);
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        out = "";
+        resolve(m[1]);
+      } else if (out.length > 100_000) {
+        out = out.slice(-10_000);
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}:\n${err}`)));
+  });
+  // Keep draining its logs so the pipe never blocks it.
+  child.stdout?.resume();
+  return {
+    url,
+    child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = once(child, "exit");
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+function serviceEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { VERIFY_TOKEN: TOKEN, HOST: "127.0.0.1", PORT: "0", BOTS_DIR: path.join(ROOT, "service", "bots"), NODE_ENV: "production", ...extra };
+}
+
+const SERVICE_MAIN = path.join(ROOT, "service", "dist", "main.js");
+
+/** Milliseconds from spawning the process until /readyz first answers 200 (median of runs). */
+async function timeToReady(runs: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const port = await freePort();
+    const started = performance.now();
+    const child = spawn(process.execPath, [SERVICE_MAIN], { cwd: ROOT, env: { PATH: process.env.PATH, ...serviceEnv({ PORT: String(port) }) }, stdio: "ignore" });
+    for (;;) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+        if (res.status === 200) break;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    times.push(performance.now() - started);
+    const exited = once(child, "exit");
+    child.kill("SIGTERM");
+    await exited;
+  }
+  return times.sort((a, b) => a - b);
+}
+
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  requests: number;
+  errors: number;
+  non2xx: number;
+  mismatches: number;
+}
+
+/** Load with scripted multi-turn sessions, each connection walking its own stream of sessions. */
+async function load(url: string, label: string, options: { rate?: number; duration?: number } = {}): Promise<LoadResult> {
+  let connection = 0;
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: options.duration ?? DURATION,
+    ...(options.rate ? { overallRate: options.rate } : {}),
+    headers: { "content-type": "application/json", "verify-token": TOKEN },
+    requests: [
+      {
+        method: "POST",
+        path: "/botconnector/messages",
+        setupRequest: (request, context: { stream?: TurnStream }) => {
+          context.stream ??= new TurnStream(`${label}-${process.pid}-${connection++}`);
+          const turn = context.stream.next();
+          return { ...request, body: turnRequestBody(turn.sessionId, turn.text) };
+        },
+      },
+    ],
+    verifyBody: (body: string) => body.startsWith('{"botState":"MoreData"') || body.startsWith('{"botState":"Complete"'),
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    errors: result.errors,
+    non2xx: result.non2xx,
+    mismatches: result.mismatches,
+  };
+}
+
+/** Average answer size of the scripted sessions, so the baseline sends as many bytes. */
+async function averageAnswerBytes(url: string): Promise<number> {
+  const stream = new TurnStream(`size-${process.pid}`);
+  let bytes = 0;
+  const n = 60;
+  for (let i = 0; i < n; i++) {
+    const turn = stream.next();
+    const res = await fetch(url + "/botconnector/messages", {
+      method: "POST",
+      headers: { "content-type": "application/json", "verify-token": TOKEN },
+      body: turnRequestBody(turn.sessionId, turn.text),
+    });
+    bytes += Buffer.byteLength(await res.text());
+  }
+  return Math.round(bytes / n);
+}
+
+async function withDynalite<T>(fn: (endpoint: string) => Promise<T>): Promise<T> {
+  const port = await freePort();
+  const db = spawn(process.execPath, ["-e", `require("dynalite")({ createTableMs: 0, updateTableMs: 0, deleteTableMs: 0 }).listen(${port}, "127.0.0.1")`], {
+    cwd: ROOT,
+    stdio: "ignore",
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    try {
+      await fetch(endpoint);
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+  try {
+    return await fn(endpoint);
+  } finally {
+    db.kill("SIGTERM");
+  }
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function row(name: string, r: LoadResult): string {
+  return `| ${name} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p90, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.requests)} | ${r.errors + r.non2xx + r.mismatches} |`;
+}
+
+async function main(): Promise<void> {
+  console.log(`# Benchmark — ${new Date().toISOString()}`);
+  console.log(`Node ${process.version}, ${(await import("node:os")).cpus().length} cores, ${CONNECTIONS} connections, ${DURATION} s per run\n`);
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(ROOT, "service", "tsconfig.json")], { stdio: "inherit" });
+
+  const ready = await timeToReady(7);
+  console.log(`Process start → /readyz 200: median ${fmt(ready[3] as number, 0)} ms (min ${fmt(ready[0] as number)}, max ${fmt(ready[6] as number)}; 7 starts)\n`);
+
+  const service = await startProcess([SERVICE_MAIN], serviceEnv());
+  const bytes = await averageAnswerBytes(service.url);
+  await load(service.url, "warm", { duration: 2 });
+  const svc = await load(service.url, "svc");
+  const svcRate = await load(service.url, "svc-rate", { rate: RATE });
+  await service.stop();
+
+  const bare = await startProcess([path.join(ROOT, "bench", "bare-server.js")], { BODY_BYTES: String(bytes) });
+  await load(bare.url, "warm", { duration: 2 });
+  const base = await load(bare.url, "bare");
+  const baseRate = await load(bare.url, "bare-rate", { rate: RATE });
+  await bare.stop();
+
+  console.log(`Saturation (as fast as ${CONNECTIONS} connections go; answers average ${bytes} bytes):\n`);
+  console.log("| server | turns/s | p50 ms | p90 ms | p99 ms | requests | errors |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|");
+  console.log(row("service (memory store)", svc));
+  console.log(row("bare node:http", base));
+  console.log(`\nRatio service / bare: throughput ${(svc.rps / base.rps).toFixed(2)}, p99 latency ${(svc.p99 / Math.max(base.p99, 0.001)).toFixed(2)}\n`);
+  console.log(`Fixed offered rate (${RATE} turns/s over ${CONNECTIONS} connections):\n`);
+  console.log("| server | turns/s | p50 ms | p90 ms | p99 ms | requests | errors |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|");
+  console.log(row("service (memory store)", svcRate));
+  console.log(row("bare node:http", baseRate));
+
+  if (process.env.BENCH_SKIP_DYNAMODB !== "1") {
+    await withDynalite(async (endpoint) => {
+      const env = serviceEnv({
+        SESSION_STORE: "dynamodb",
+        SESSION_TABLE: "bench-sessions",
+        AWS_REGION: "us-east-1",
+        AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+        AWS_ACCESS_KEY_ID: "bench",
+        AWS_SECRET_ACCESS_KEY: "bench",
+      });
+      execFileSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "session-table-create.ts")], { cwd: ROOT, env: { ...process.env, ...env }, stdio: "ignore" });
+      const dynamo = await startProcess([SERVICE_MAIN], env);
+      await load(dynamo.url, "warm-ddb", { duration: 2 });
+      const ddb = await load(dynamo.url, "ddb");
+      const ddbRate = await load(dynamo.url, "ddb-rate", { rate: Math.min(RATE, 500) });
+      await dynamo.stop();
+      console.log(`\nDynamoDB session store against dynalite on the same machine (a third process on 2 cores; dynalite is far slower than DynamoDB):\n`);
+      console.log("| server | turns/s | p50 ms | p90 ms | p99 ms | requests | errors |");
+      console.log("|---|---:|---:|---:|---:|---:|---:|");
+      console.log(row("service (DynamoDB store), saturation", ddb));
+      console.log(row(`service (DynamoDB store), ${Math.min(RATE, 500)} turns/s offered`, ddbRate));
+    });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
