@@ -67,12 +67,11 @@ describe("service image", () => {
     }
   });
 
-  test("the compiled service starts from the image's layout (dist, bots, schema) and answers", async () => {
+  test("the compiled service starts from the image's layout (dist, bots) and answers", async () => {
     const app = mkdtempSync(path.join(tmpdir(), "image-layout-"));
     try {
       execFileSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(SERVICE, "tsconfig.json"), "--outDir", path.join(app, "dist")]);
       cpSync(path.join(SERVICE, "bots"), path.join(app, "bots"), { recursive: true });
-      cpSync(path.join(SERVICE, "schema"), path.join(app, "schema"), { recursive: true });
       cpSync(path.join(SERVICE, "package.json"), path.join(app, "package.json"));
       symlinkSync(path.join(ROOT, "node_modules"), path.join(app, "node_modules"));
       const child = spawn(process.execPath, ["dist/main.js"], {
