@@ -1,4 +1,4 @@
-import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
+import { hash, randomUUID, timingSafeEqual } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import Fastify, {
   type FastifyBaseLogger,
@@ -11,7 +11,7 @@ import Fastify, {
 import { type FastifyValidationResult } from "fastify/types/schema";
 import { type Logger } from "pino";
 import { type BotRegistry } from "./bots/registry";
-import { lazyChildLoggerFactory } from "./observability/logger";
+import { bindLogger, lazyChildLoggerFactory } from "./observability/logger";
 import { type ServiceMetrics } from "./observability/metrics";
 import { toTurnRequest } from "./protocol/request";
 import { normalizeEnumCase, turnRequestSchema, type ValidTurnBody } from "./protocol/requestSchema";
@@ -40,7 +40,7 @@ declare module "fastify" {
   }
 }
 
-const digest = (value: string) => createHash("sha256").update(value, "utf8").digest();
+const digest = (value: string): Buffer => hash("sha256", value, "buffer");
 
 /**
  * Compares the presented token with every accepted one in constant time: hashing first gives equal
@@ -123,16 +123,20 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   // After close() begins, answers still in flight end their keep-alive connection, so the server can
   // finish closing as soon as the last turn is answered instead of waiting for idle timeouts.
   let closing = false;
-  app.addHook("preClose", async () => {
+  app.addHook("preClose", (done) => {
     closing = true;
+    done();
   });
-  app.addHook("onSend", async (_request, reply) => {
+  // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
+  app.addHook("onSend", (_request, reply, payload, done) => {
     if (closing) reply.header("connection", "close");
+    done(null, payload);
   });
 
   app.decorateRequest("startedAt", 0);
-  app.addHook("onRequest", async (request) => {
+  app.addHook("onRequest", (request, _reply, done) => {
     request.startedAt = performance.now();
+    done();
   });
 
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, { error: "not_found", message: `no route ${request.method} ${request.url.split("?")[0]}` }));
@@ -190,16 +194,16 @@ export function buildServer(options: ServerOptions): FastifyInstance {
           return sendError(reply, 403, { error: "forbidden", message: `the ${tokenHeader} header does not match` });
         }
       },
-      preValidation: async (request) => {
+      preValidation: (request, _reply, done) => {
         normalizeEnumCase(request.body);
+        done();
       },
     },
     async (request, reply) => {
       const correlation = request.headers["inin-correlation-id"];
       const turn = toTurnRequest(request.body, typeof correlation === "string" ? correlation : undefined);
       const resolution = registry.resolve(turn);
-      // One child per turn, from the root logger (no per-request child is made for turns that log).
-      const log = options.logger.child({
+      const log = bindLogger(options.logger, {
         reqId: request.id,
         genesysConversationId: turn.genesysConversationId,
         botSessionId: turn.botSessionId,
@@ -211,8 +215,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       try {
         const result = await answerTurn(turn, resolution, { store, metrics, budgetMs: options.turnBudgetMs, ...(options.now ? { now: options.now } : {}) }, request.startedAt, log);
         const seconds = (performance.now() - request.startedAt) / 1000;
-        metrics.turns.inc({ bot: result.bot, version: result.version, outcome: result.outcome });
-        metrics.turnDuration.observe({ bot: result.bot, outcome: result.outcome }, seconds);
+        metrics.observeTurn(result.bot, result.version, result.outcome, seconds);
         log.info(
           {
             outcome: result.outcome,

@@ -1,8 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { type BaseLogger } from "pino";
-
-/** What a turn logs through: the request's child logger, bound to the session's ids. */
-export type TurnLogger = Pick<BaseLogger, "info" | "warn" | "error">;
+import { type TurnLogger } from "./observability/logger";
 import { chooseLanguage } from "./bots/localize";
 import { type Resolution } from "./bots/registry";
 import { runTurn, type RunnableBot, systemMessage, type TurnOutcome } from "./engine/engine";

@@ -59,3 +59,22 @@ export const lazyChildLoggerFactory: FastifyChildLoggerFactory = function (logge
     child: (b, o) => real().child(b, o),
   } as FastifyBaseLogger;
 };
+
+/** The few calls a turn makes, each with an object of fields and a message. */
+export interface TurnLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+/**
+ * A logger that adds the turn's ids to every line. Cheaper than a pino child for the one or two
+ * lines a turn writes: nothing is serialised until a line is.
+ */
+export function bindLogger(base: Logger, bindings: Record<string, unknown>): TurnLogger {
+  return {
+    info: (fields, message) => base.info({ ...bindings, ...fields }, message),
+    warn: (fields, message) => base.warn({ ...bindings, ...fields }, message),
+    error: (fields, message) => base.error({ ...bindings, ...fields }, message),
+  };
+}

@@ -59,4 +59,18 @@ export class ServiceMetrics {
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
+
+  private readonly turnSeries = new Map<string, { count: { inc(): void }; duration: { observe(value: number): void } }>();
+
+  /** Counts a turn and its latency; the labelled series are looked up once per bot, version and outcome. */
+  observeTurn(bot: string, version: string, outcome: TurnOutcomeLabel, seconds: number): void {
+    const key = `${bot}\u0000${version}\u0000${outcome}`;
+    let series = this.turnSeries.get(key);
+    if (!series) {
+      series = { count: this.turns.labels(bot, version, outcome), duration: this.turnDuration.labels(bot, outcome) };
+      this.turnSeries.set(key, series);
+    }
+    series.count.inc();
+    series.duration.observe(seconds);
+  }
 }

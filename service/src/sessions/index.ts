@@ -1,4 +1,5 @@
 import { type ServiceConfig } from "../config";
+import { DynamoSessionStore } from "./dynamoStore";
 import { MemorySessionStore } from "./memoryStore";
 import { type SessionStore } from "./store";
 
@@ -12,6 +13,8 @@ export function createSessionStore(config: ServiceConfig, hooks: SessionStoreHoo
     case "memory":
       return new MemorySessionStore({ maxSessions: config.maxSessions, ...(hooks.onEvict ? { onEvict: hooks.onEvict } : {}) });
     case "dynamodb":
-      throw new Error("SESSION_STORE=dynamodb is not available in this build yet");
+      if (!config.sessionTable) throw new Error("SESSION_TABLE must name the DynamoDB table when SESSION_STORE=dynamodb");
+      // Region, endpoint (AWS_ENDPOINT_URL_DYNAMODB) and credentials come from the AWS SDK's own environment.
+      return new DynamoSessionStore({ tableName: config.sessionTable, turnBudgetMs: config.turnBudgetMs });
   }
 }
