@@ -1,0 +1,77 @@
+import { type SlotType } from "../../../service/src/bots/definition";
+
+/**
+ * What the Inbound Message flow does, as data. `renderInboundFlow` turns it into Archy YAML; names of Genesys
+ * objects (flow, integration, bot, version, queues) are emitted as `{{placeholders}}` and returned as
+ * substitutions, so the Flow resource can fill them from resource outputs.
+ */
+export interface FlowDescription {
+  /** The flow's name in Genesys (set explicitly: renaming it in the file creates a new flow). */
+  flowName: string;
+  description?: string;
+  /** The flow's default language, e.g. `en-us` (lower case, one of `languages`). */
+  defaultLanguage: string;
+  /** Supported languages; the bot version must support each (Architect matches without fallback). */
+  languages: string[];
+  /** The Bot Connector integration's name (Architect selects the integration by name). */
+  integrationName: string;
+  bot: { name: string; version: string };
+  /** Architect expression sent as the first turn's text. Default `Message.Message.body`. */
+  inputText?: string;
+  /** How long to wait for the customer after each bot prompt, ISO 8601 (`PT12H`, Architect's default). */
+  followUpTimeout: string;
+  /**
+   * Session variables passed to the bot, each read first from the participant data attribute of the same name
+   * (Messenger custom attributes arrive there).
+   */
+  inputParameters: string[];
+  /** Queue key → queue name; intent actions and the failure path refer to keys. */
+  queues: Record<string, string>;
+  /** One output path per intent of the bot version, in order. */
+  intents: IntentPath[];
+  failure: FailurePath;
+  /** Prefix of participant data attributes written from slots and parameters (default `virtualAgent.`). */
+  participantDataPrefix?: string;
+  /**
+   * A `callBotConnector` action exported from Architect, used instead of the built-in shape (see
+   * callBotConnector.ts for how to prepare it).
+   */
+  callBotConnectorTemplate?: string;
+}
+
+export interface IntentPath {
+  name: string;
+  slots: Array<{ name: string; type: SlotType }>;
+  /** Output session variables the bot may return with this intent (flat strings). */
+  outputParameters: string[];
+  action: IntentAction;
+}
+
+export type IntentAction =
+  | {
+      kind: "transferToQueue";
+      /** Key into `queues`. */
+      queue: string;
+      /** ACD priority (higher is served first), 0 by default in Genesys. */
+      priority: number;
+      /** Sent before the transfer, if given. */
+      message?: string;
+      /** Write the intent, its slots and output parameters to participant data first (for the agent). */
+      setParticipantData: boolean;
+    }
+  | {
+      kind: "respondAndDisconnect";
+      message?: string;
+      setParticipantData: boolean;
+    };
+
+export interface FailurePath {
+  /** The apology sent when the bot fails or cannot be reached. */
+  message: string;
+  queue: string;
+  priority: number;
+}
+
+export const DEFAULT_INPUT_TEXT = "Message.Message.body";
+export const DEFAULT_FOLLOW_UP_TIMEOUT = "PT12H";
+export const DEFAULT_PARTICIPANT_DATA_PREFIX = "virtualAgent.";

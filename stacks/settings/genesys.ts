@@ -1,0 +1,473 @@
+/**
+ * The Genesys part of a stack's configuration: raw config (as in `stacks/Pulumi.<stack>.yaml`, or as the
+ * program reads it) → typed settings, plus every problem with the `pulumi config set` command that fixes it.
+ * Pure: the stack program, `npm run synth` and `npm run doctor` all read the config through it.
+ *
+ * Keys (namespace `virtual-agent:` unless shown):
+ *
+ * | key                                   | value                                   | default            |
+ * |---------------------------------------|-----------------------------------------|--------------------|
+ * | `genesyscloud:awsRegion`              | the org's region (provider config)      | required           |
+ * | `genesysNamePrefix`                   | prefix of every Genesys object's name   | required           |
+ * | `genesysIntegrationTypeId`            | Bot Connector integration type id       | required (UNCONFIRMED; doctor checks) |
+ * | `genesysHandleUtteranceUriProperty`   | config property key of the URI          | required (UNCONFIRMED; doctor checks) |
+ * | `genesysCredentialSlot`               | credential slot key                     | required (UNCONFIRMED; doctor checks) |
+ * | `genesysCredentialType`               | credential type for the token           | required (UNCONFIRMED; doctor checks) |
+ * | `genesysVerifyTokenHeader`            | header carrying the verify token        | `verify-token`     |
+ * | `genesysVerifyToken` (secret)         | a token to use instead of a generated one | generated        |
+ * | `genesysBotId`, `genesysBotVersion`   | the bot version the flow calls          | only bot, highest version |
+ * | `genesysQueueName`                    | hand-over queue                         | required           |
+ * | `genesysQueueExisting`                | use an existing queue of that name      | `false`            |
+ * | `genesysTransferPriority`             | ACD priority of transfers               | `0`                |
+ * | `genesysFollowUpTimeout`              | ISO 8601 wait for the customer          | `PT12H`            |
+ * | `genesysFailureMessage`               | apology on the failure path             | the bot's technicalProblem message |
+ * | `genesysIntentActions`                | intent → {action: transfer/disconnect, priority?, message?, setParticipantData?} | handover intents transfer |
+ * | `genesysParticipantDataPrefix`        | prefix of participant data attributes   | `virtualAgent.`    |
+ * | `genesysCallBotConnectorTemplate`     | path of an exported Call Bot Connector action | built-in shape |
+ * | `genesysMessengerAllowedDomains`      | list of domains                         | required unless all allowed |
+ * | `genesysMessengerAllowAllDomains`     | allow every domain (deliberate)         | `false`            |
+ * | `genesysMessengerLanguages`, `genesysMessengerDefaultLanguage` | Messenger languages | the bot's    |
+ * | `genesysMessengerPrimaryColor`        | `#rrggbb`                               | `#1d5aa6`          |
+ * | `genesysMessengerLauncher`            | `On`, `Off` or `OnDemand`               | `On`               |
+ * | `genesysMessengerAutoStart`           | start the conversation on open          | `true`             |
+ * | `genesysMessengerAttachments`         | let customers attach images             | `false`            |
+ * | `genesysBotDisplayName`, `genesysBotAvatarUrl` | the bot as the Messenger shows it | the bot's name   |
+ * | `genesysServiceClientRoles`           | list of {name or id, divisionId?}: the service's OAuth client | no client |
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { HEADER_NAME, type BotConnectorTypeSettings } from "../../components/genesys/botConnectorConfig";
+import { archyDuration } from "../../components/genesys/flow/callBotConnector";
+import { type IntentActionChoice } from "../../components/genesys/flow/fromBot";
+import { substitutionProblem } from "../../components/genesys/flow/substitution";
+import { domainProblems } from "../../components/genesys/messenger/settings";
+import { type BotChoice, type FlowChoices } from "../../components/genesys/plan";
+import { type GenesysVirtualAgentArgs } from "../../components/genesys/virtualAgent";
+import { type BotDefinition } from "../../service/src/bots/definition";
+import { GENESYS_REGIONS, isGenesysRegion, type GenesysRegion } from "../../service/src/genesys/regions";
+
+export const PROJECT = "virtual-agent";
+
+export interface SettingsProblem {
+  /** The full config key, e.g. `virtual-agent:genesysQueueName`. */
+  key: string;
+  message: string;
+  /** The command that fixes it. */
+  fix: string;
+}
+
+export interface GenesysSettings {
+  region: GenesysRegion;
+  names: { integration: string; credential: string; flow: string; messenger: string; serviceClient: string };
+  botConnector: BotConnectorTypeSettings & { verifyTokenHeader: string; verifyToken: "generated" | "config" };
+  bot: BotChoice;
+  queue: { name: string; existing: boolean };
+  flow: {
+    followUpTimeout: string;
+    transferPriority: number;
+    failureMessage?: string;
+    intentActions?: Record<string, IntentActionChoice>;
+    participantDataPrefix?: string;
+    /** Path (relative to the project) of an exported Call Bot Connector action used as the template. */
+    callBotConnectorTemplateFile?: string;
+  };
+  messenger: {
+    allowedDomains: string[];
+    allowAllDomains: boolean;
+    languages?: string[];
+    defaultLanguage?: string;
+    primaryColor?: string;
+    launcher: "On" | "Off" | "OnDemand";
+    autoStart: boolean;
+    attachments: boolean;
+    botDisplayName?: string;
+    botAvatarUrl?: string;
+  };
+  serviceClient?: { roles: Array<{ name?: string; id?: string; divisionId?: string }> };
+}
+
+export interface ParsedSettings {
+  /** Present only when there are no problems. */
+  settings?: GenesysSettings;
+  problems: SettingsProblem[];
+}
+
+/** Raw config: full key → value as YAML holds it (string, number, boolean, list, map, `{secure}`) or as a JSON string. */
+export type RawConfig = Record<string, unknown>;
+
+const NAME_PREFIX_MAX = 60;
+
+export interface ParseOptions {
+  /** Stack name, put into the fix commands as `--stack <name>`. */
+  stack?: string;
+  /**
+   * Keys whose values are secrets even though they arrive as plain strings: a program reading config at run
+   * time gets secrets decrypted, so it passes the secret keys (the language host lists them in the
+   * PULUMI_CONFIG_SECRET_KEYS environment variable as a JSON array). Stack files mark them `{secure: ...}`.
+   */
+  secretKeys?: readonly string[];
+}
+
+class Reader {
+  readonly problems: SettingsProblem[] = [];
+  constructor(
+    private readonly raw: RawConfig,
+    private readonly stack: string | undefined,
+    private readonly secretKeys: readonly string[] = [],
+  ) {}
+
+  key(name: string): string {
+    return name.includes(":") ? name : `${PROJECT}:${name}`;
+  }
+
+  /** `pulumi config set [--path|--secret] [--stack s] <key> <value>`, quoting keys the shell would mangle. */
+  command(name: string, value: string, flags = ""): string {
+    const stack = this.stack ? ` --stack ${this.stack}` : "";
+    const key = this.key(name);
+    return `pulumi config set${flags}${stack} ${/[[\]<>\s]/.test(key) ? `'${key}'` : key} ${value}`;
+  }
+
+  problem(name: string, message: string, fix: string): void {
+    this.problems.push({ key: this.key(name), message, fix });
+  }
+
+  has(name: string): boolean {
+    const v = this.raw[this.key(name)];
+    return v !== undefined && v !== null && v !== "";
+  }
+
+  isSecure(name: string): boolean {
+    const v = this.raw[this.key(name)];
+    return (typeof v === "object" && v !== null && "secure" in v) || this.secretKeys.includes(this.key(name));
+  }
+
+  /** Structured values may arrive as JSON text (pulumi.Config) or as YAML structures (the stack file). */
+  private structured(name: string): unknown {
+    const v = this.raw[this.key(name)];
+    if (typeof v !== "string") return v;
+    const t = v.trim();
+    if (t.startsWith("[") || t.startsWith("{")) {
+      try {
+        return JSON.parse(t) as unknown;
+      } catch {
+        return v;
+      }
+    }
+    return v;
+  }
+
+  string(name: string, opts: { required: true; example: string; why?: string }): string;
+  string(name: string, opts?: { required?: false; example?: string }): string | undefined;
+  string(name: string, opts: { required?: boolean; example?: string; why?: string } = {}): string | undefined {
+    const v = this.raw[this.key(name)];
+    if (v === undefined || v === null || v === "") {
+      if (opts.required) this.problem(name, `is not set${opts.why ? `: ${opts.why}` : ""}`, this.command(name, opts.example ?? "<value>"));
+      return undefined;
+    }
+    if (typeof v !== "string" && typeof v !== "number") {
+      this.problem(name, "must be a single value", this.command(name, opts.example ?? "<value>"));
+      return undefined;
+    }
+    return String(v);
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const v = this.raw[this.key(name)];
+    if (v === undefined || v === null || v === "") return fallback;
+    if (typeof v === "boolean") return v;
+    if (v === "true" || v === "false") return v === "true";
+    this.problem(name, `must be true or false, got ${JSON.stringify(v)}`, this.command(name, String(!fallback)));
+    return fallback;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const v = this.raw[this.key(name)];
+    if (v === undefined || v === null || v === "") return fallback;
+    const n = typeof v === "number" ? v : Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      this.problem(name, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`, this.command(name, String(fallback)));
+      return fallback;
+    }
+    return n;
+  }
+
+  list(name: string, example: string): string[] | undefined {
+    const v = this.structured(name);
+    if (v === undefined || v === null || v === "") return undefined;
+    if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v as string[];
+    this.problem(name, "must be a list of strings", this.command(`${name}[0]`, example, " --path"));
+    return undefined;
+  }
+
+  object(name: string, fixPath: string, fixValue: string): unknown {
+    const v = this.structured(name);
+    if (v === undefined || v === null || v === "") return undefined;
+    if (typeof v === "object") return v;
+    this.problem(name, "must be a structured value", this.command(fixPath, fixValue, " --path"));
+    return undefined;
+  }
+}
+
+/** Names must survive the Flow's raw-text substitution and Genesys's length limits. */
+function nameProblem(value: string): string | undefined {
+  return substitutionProblem(value);
+}
+
+export function parseGenesysSettings(raw: RawConfig, options: ParseOptions = {}): ParsedSettings {
+  const r = new Reader(raw, options.stack, options.secretKeys);
+
+  const regionRaw = r.string("genesyscloud:awsRegion", { required: true, example: "eu-central-1", why: "the Genesys provider and the bot list need the org's region" });
+  let region: GenesysRegion | undefined;
+  if (regionRaw !== undefined) {
+    const normalized = regionRaw.trim().toLowerCase();
+    if (isGenesysRegion(normalized)) region = normalized;
+    else r.problem("genesyscloud:awsRegion", `"${regionRaw}" is not a Genesys Cloud region (${GENESYS_REGIONS.join(", ")})`, r.command("genesyscloud:awsRegion", "eu-central-1"));
+  }
+
+  const prefix = r.string("genesysNamePrefix", { required: true, example: '"Acme Virtual Agent DEV"', why: "every Genesys object is named from it" });
+  if (prefix !== undefined) {
+    const problem = nameProblem(prefix) ?? (prefix.length > NAME_PREFIX_MAX ? `is longer than ${NAME_PREFIX_MAX} characters` : undefined);
+    if (problem) r.problem("genesysNamePrefix", problem, r.command("genesysNamePrefix", '"Acme Virtual Agent DEV"'));
+  }
+
+  const unconfirmed = "no public source confirms it; run npm run doctor against the org to find it";
+  const typeSettings = {
+    integrationTypeId: r.string("genesysIntegrationTypeId", { required: true, example: "<integration type id>", why: unconfirmed }),
+    handleUtteranceUriProperty: r.string("genesysHandleUtteranceUriProperty", { required: true, example: "<property key>", why: unconfirmed }),
+    credentialSlot: r.string("genesysCredentialSlot", { required: true, example: "<credential slot key>", why: unconfirmed }),
+    credentialType: r.string("genesysCredentialType", { required: true, example: "userDefined", why: unconfirmed }),
+  };
+
+  const header = r.string("genesysVerifyTokenHeader") ?? "verify-token";
+  if (!HEADER_NAME.test(header)) r.problem("genesysVerifyTokenHeader", `"${header}" is not a valid HTTP header name`, r.command("genesysVerifyTokenHeader", "verify-token"));
+  let verifyToken: "generated" | "config" = "generated";
+  if (r.has("genesysVerifyToken")) {
+    if (r.isSecure("genesysVerifyToken")) verifyToken = "config";
+    else r.problem("genesysVerifyToken", "is stored in plain text; a verify token must be a secret", r.command("genesysVerifyToken", "<token>", " --secret"));
+  }
+
+  const botId = r.string("genesysBotId");
+  const botVersion = r.string("genesysBotVersion");
+
+  const queueName = r.string("genesysQueueName", { required: true, example: '"Acme Support"', why: "the flow hands conversations to this queue" });
+  if (queueName !== undefined) {
+    const problem = nameProblem(queueName);
+    if (problem) r.problem("genesysQueueName", problem, r.command("genesysQueueName", '"Acme Support"'));
+  }
+  const queueExisting = r.boolean("genesysQueueExisting", false);
+  const transferPriority = r.integer("genesysTransferPriority", 0, 0, 1_000_000);
+
+  const followUpTimeout = r.string("genesysFollowUpTimeout") ?? "PT12H";
+  try {
+    archyDuration(followUpTimeout);
+  } catch (err) {
+    r.problem("genesysFollowUpTimeout", (err as Error).message, r.command("genesysFollowUpTimeout", "PT12H"));
+  }
+  const failureMessage = r.string("genesysFailureMessage");
+  if (failureMessage !== undefined && failureMessage.includes("{{")) {
+    r.problem("genesysFailureMessage", "must not contain {{ (the Flow resource would treat it as a substitution)", r.command("genesysFailureMessage", '"Sorry, let me get you a colleague."'));
+  }
+  const intentActions = readIntentActions(r);
+  const participantDataPrefix = r.string("genesysParticipantDataPrefix");
+  const templateFile = r.string("genesysCallBotConnectorTemplate");
+
+  const allowAllDomains = r.boolean("genesysMessengerAllowAllDomains", false);
+  const allowedDomains = r.list("genesysMessengerAllowedDomains", "www.example.com") ?? [];
+  for (const reason of domainProblems(allowedDomains, allowAllDomains)) {
+    r.problem(
+      "genesysMessengerAllowedDomains",
+      reason,
+      allowAllDomains ? `pulumi config rm${options.stack ? ` --stack ${options.stack}` : ""} ${PROJECT}:genesysMessengerAllowedDomains` : r.command("genesysMessengerAllowedDomains[0]", "www.example.com", " --path"),
+    );
+  }
+  const languages = r.list("genesysMessengerLanguages", "en-us");
+  const defaultLanguage = r.string("genesysMessengerDefaultLanguage");
+  const primaryColor = r.string("genesysMessengerPrimaryColor");
+  if (primaryColor !== undefined && !/^#[0-9a-fA-F]{6}$/.test(primaryColor)) {
+    r.problem("genesysMessengerPrimaryColor", `"${primaryColor}" is not a colour such as #1d5aa6`, r.command("genesysMessengerPrimaryColor", "'#1d5aa6'"));
+  }
+  const launcher = r.string("genesysMessengerLauncher") ?? "On";
+  if (!["On", "Off", "OnDemand"].includes(launcher)) r.problem("genesysMessengerLauncher", `must be On, Off or OnDemand, got "${launcher}"`, r.command("genesysMessengerLauncher", "On"));
+  const autoStart = r.boolean("genesysMessengerAutoStart", true);
+  const attachments = r.boolean("genesysMessengerAttachments", false);
+  const botDisplayName = r.string("genesysBotDisplayName");
+  const botAvatarUrl = r.string("genesysBotAvatarUrl");
+  if (botAvatarUrl !== undefined && !botAvatarUrl.startsWith("https://")) {
+    r.problem("genesysBotAvatarUrl", "must be an https URL", r.command("genesysBotAvatarUrl", "https://assets.example.com/bot.png"));
+  }
+  const serviceClient = readServiceClientRoles(r);
+
+  if (r.problems.length > 0) return { problems: r.problems };
+  const p = prefix as string;
+  return {
+    problems: [],
+    settings: {
+      region: region as GenesysRegion,
+      names: {
+        integration: `${p} Bot Connector`,
+        credential: `${p} verify token`,
+        flow: `${p} Inbound Message`,
+        messenger: `${p} Messenger`,
+        serviceClient: `${p} service`,
+      },
+      botConnector: { ...(typeSettings as BotConnectorTypeSettings), verifyTokenHeader: header, verifyToken },
+      bot: { ...(botId ? { id: botId } : {}), ...(botVersion ? { version: botVersion } : {}) },
+      queue: { name: queueName as string, existing: queueExisting },
+      flow: {
+        followUpTimeout,
+        transferPriority,
+        ...(failureMessage ? { failureMessage } : {}),
+        ...(intentActions ? { intentActions } : {}),
+        ...(participantDataPrefix ? { participantDataPrefix } : {}),
+        ...(templateFile ? { callBotConnectorTemplateFile: templateFile } : {}),
+      },
+      messenger: {
+        allowedDomains,
+        allowAllDomains,
+        ...(languages ? { languages: languages.map((l) => l.toLowerCase()) } : {}),
+        ...(defaultLanguage ? { defaultLanguage: defaultLanguage.toLowerCase() } : {}),
+        ...(primaryColor ? { primaryColor } : {}),
+        launcher: launcher as "On" | "Off" | "OnDemand",
+        autoStart,
+        attachments,
+        ...(botDisplayName ? { botDisplayName } : {}),
+        ...(botAvatarUrl ? { botAvatarUrl } : {}),
+      },
+      ...(serviceClient ? { serviceClient } : {}),
+    },
+  };
+}
+
+function readIntentActions(r: Reader): Record<string, IntentActionChoice> | undefined {
+  const key = "genesysIntentActions";
+  const v = r.object(key, `${key}.<Intent>.action`, "transfer");
+  if (v === undefined) return undefined;
+  if (Array.isArray(v)) {
+    r.problem(key, "must map intent names to actions", r.command(`${key}.<Intent>.action`, "transfer", " --path"));
+    return undefined;
+  }
+  const out: Record<string, IntentActionChoice> = {};
+  for (const [intent, choice] of Object.entries(v as Record<string, unknown>)) {
+    const c = (choice ?? {}) as Record<string, unknown>;
+    const at = `${key}.${intent}`;
+    if (c.action !== "transfer" && c.action !== "disconnect") {
+      r.problem(key, `${intent}: action must be transfer or disconnect, got ${JSON.stringify(c.action)}`, r.command(`${at}.action`, "transfer", " --path"));
+      continue;
+    }
+    const priority = c.priority === undefined ? undefined : Number(c.priority);
+    if (priority !== undefined && !(Number.isInteger(priority) && priority >= 0)) {
+      r.problem(key, `${intent}: priority must be a whole number ≥ 0`, r.command(`${at}.priority`, "0", " --path"));
+    }
+    if (c.message !== undefined && (typeof c.message !== "string" || c.message.includes("{{"))) {
+      r.problem(key, `${intent}: message must be text without {{`, r.command(`${at}.message`, '"One moment please."', " --path"));
+    }
+    if (c.setParticipantData !== undefined && typeof c.setParticipantData !== "boolean") {
+      r.problem(key, `${intent}: setParticipantData must be true or false`, r.command(`${at}.setParticipantData`, "true", " --path"));
+    }
+    out[intent] = {
+      action: c.action,
+      ...(priority !== undefined ? { priority } : {}),
+      ...(typeof c.message === "string" ? { message: c.message } : {}),
+      ...(typeof c.setParticipantData === "boolean" ? { setParticipantData: c.setParticipantData } : {}),
+    };
+  }
+  return out;
+}
+
+function readServiceClientRoles(r: Reader): GenesysSettings["serviceClient"] {
+  const key = "genesysServiceClientRoles";
+  const v = r.object(key, `${key}[0].name`, '"<role name>"');
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.length === 0) {
+    r.problem(key, "must be a non-empty list of roles ({name} or {id}, optional divisionId)", r.command(`${key}[0].name`, '"<role name>"', " --path"));
+    return undefined;
+  }
+  const roles: Array<{ name?: string; id?: string; divisionId?: string }> = [];
+  v.forEach((role: unknown, i) => {
+    const o = (role ?? {}) as Record<string, unknown>;
+    const hasName = typeof o.name === "string" && o.name.trim() !== "";
+    const hasId = typeof o.id === "string" && o.id.trim() !== "";
+    if (hasName === hasId) {
+      r.problem(key, `role ${i}: give exactly one of name or id`, r.command(`${key}[${i}].name`, '"<role name>"', " --path"));
+      return;
+    }
+    roles.push({
+      ...(hasName ? { name: o.name as string } : { id: o.id as string }),
+      ...(typeof o.divisionId === "string" ? { divisionId: o.divisionId } : {}),
+    });
+  });
+  return { roles };
+}
+
+/** One line per problem: the message and the command that fixes it. */
+export function formatProblems(problems: readonly SettingsProblem[]): string {
+  return problems.map((p) => `  - ${p.key} ${p.message}\n      fix: ${p.fix}`).join("\n");
+}
+
+/** The flow choices the settings make (shared by the program's args and `npm run synth`). */
+export function flowChoicesFromSettings(settings: GenesysSettings, callBotConnectorTemplate?: string): FlowChoices {
+  const f = settings.flow;
+  return {
+    followUpTimeout: f.followUpTimeout,
+    transferPriority: f.transferPriority,
+    ...(f.failureMessage ? { failureMessage: f.failureMessage } : {}),
+    ...(f.intentActions ? { intentActions: f.intentActions } : {}),
+    ...(f.participantDataPrefix ? { participantDataPrefix: f.participantDataPrefix } : {}),
+    ...(callBotConnectorTemplate ? { callBotConnectorTemplate } : {}),
+  };
+}
+
+/** What the program adds to the settings: values that are not config (or are secret). */
+export interface GenesysProgramInputs {
+  /** HTTPS base URL of the endpoint service (from the AWS side). */
+  serviceUrl: pulumi.Input<string>;
+  /** Loaded bot definitions. */
+  definitions: readonly BotDefinition[];
+  /** `config.requireSecret("genesysVerifyToken")` when the settings say the token comes from config. */
+  verifyToken?: pulumi.Input<string>;
+  /** Text of `settings.flow.callBotConnectorTemplateFile`, read by the program. */
+  callBotConnectorTemplate?: string;
+  /** Where the rendered flow is written (relative to the project), e.g. `out/flows/<stack>.yaml`. */
+  flowFilePath?: string;
+}
+
+/** Settings → the args of the GenesysVirtualAgent component. */
+export function genesysArgsFromSettings(settings: GenesysSettings, inputs: GenesysProgramInputs): GenesysVirtualAgentArgs {
+  if (settings.botConnector.verifyToken === "config" && inputs.verifyToken === undefined) {
+    throw new Error(`the settings take the verify token from ${PROJECT}:genesysVerifyToken; pass it (config.requireSecret) as verifyToken`);
+  }
+  if (settings.flow.callBotConnectorTemplateFile && inputs.callBotConnectorTemplate === undefined) {
+    throw new Error(`read ${settings.flow.callBotConnectorTemplateFile} (${PROJECT}:genesysCallBotConnectorTemplate) and pass its text as callBotConnectorTemplate`);
+  }
+  const m = settings.messenger;
+  return {
+    names: settings.names,
+    serviceUrl: inputs.serviceUrl,
+    definitions: inputs.definitions,
+    bot: settings.bot,
+    botConnector: {
+      type: {
+        integrationTypeId: settings.botConnector.integrationTypeId,
+        handleUtteranceUriProperty: settings.botConnector.handleUtteranceUriProperty,
+        credentialSlot: settings.botConnector.credentialSlot,
+        credentialType: settings.botConnector.credentialType,
+      },
+      verifyTokenHeader: settings.botConnector.verifyTokenHeader,
+      ...(inputs.verifyToken !== undefined ? { verifyToken: inputs.verifyToken } : {}),
+    },
+    queue: { queueName: settings.queue.name, existing: settings.queue.existing },
+    flow: { ...flowChoicesFromSettings(settings, inputs.callBotConnectorTemplate), ...(inputs.flowFilePath ? { filePath: inputs.flowFilePath } : {}) },
+    messenger: {
+      allowedDomains: m.allowedDomains,
+      allowAllDomains: m.allowAllDomains,
+      ...(m.languages ? { languages: m.languages } : {}),
+      ...(m.defaultLanguage ? { defaultLanguage: m.defaultLanguage } : {}),
+      ...(m.primaryColor ? { primaryColor: m.primaryColor } : {}),
+      launcher: { visibility: m.launcher },
+      conversation: { autoStart: m.autoStart },
+      attachments: { enabled: m.attachments },
+      bot: { ...(m.botDisplayName ? { displayName: m.botDisplayName } : {}), ...(m.botAvatarUrl ? { avatarUrl: m.botAvatarUrl } : {}) },
+    },
+    ...(settings.serviceClient ? { serviceClient: { roles: settings.serviceClient.roles } } : {}),
+    botListApi: { region: settings.region },
+  };
+}
