@@ -41,6 +41,7 @@ export function createService(config: ServiceConfig, overrides: ServiceOverrides
     verifyTokenHeader: config.verifyTokenHeader,
     turnBudgetMs: config.turnBudgetMs,
     bodyLimitBytes: config.bodyLimitBytes,
+    requestTimeoutMs: config.requestTimeoutMs,
     logCustomerText: config.logCustomerText,
     ...(overrides.now ? { now: overrides.now } : {}),
   });

