@@ -5,7 +5,7 @@ import globals from "globals";
 
 export default tseslint.config(
   {
-    ignores: ["node_modules/**", "sdks/**", "out/**", "service/dist/**", "service/src/generated/**", "coverage/**", "test-results/**", "**/*.js", "**/*.mjs"],
+    ignores: ["node_modules/**", "sdks/**", "out/**", "service/dist/**", "service/src/generated/**", "coverage/**", "test-results/**", "**/*.js", "**/*.mjs", "!emulator/public/**/*.js"],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -17,6 +17,11 @@ export default tseslint.config(
       eqeqeq: ["error", "always"],
       "no-console": "off",
     },
+  },
+  {
+    // The emulator's chat page: plain browser JavaScript, no build step.
+    files: ["emulator/public/**/*.js"],
+    languageOptions: { globals: { ...globals.browser }, sourceType: "script" },
   },
   {
     files: ["service/src/**/*.ts"],

@@ -13,6 +13,7 @@ import { createServer } from "node:net";
 import path from "node:path";
 import autocannon from "autocannon";
 import { turnRequestBody, TurnStream } from "./conversations";
+import { openLoop, type OpenLoopResult } from "./openLoop";
 
 const ROOT = path.join(__dirname, "..");
 const TOKEN = "bench-verify-token-0123456789abcdef";
@@ -111,14 +112,13 @@ interface LoadResult {
   mismatches: number;
 }
 
-/** Load with scripted multi-turn sessions, each connection walking its own stream of sessions. */
-async function load(url: string, label: string, options: { rate?: number; duration?: number } = {}): Promise<LoadResult> {
+/** Saturation load with scripted multi-turn sessions, each connection walking its own stream of sessions. */
+async function load(url: string, label: string, options: { duration?: number } = {}): Promise<LoadResult> {
   let connection = 0;
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
     duration: options.duration ?? DURATION,
-    ...(options.rate ? { overallRate: options.rate } : {}),
     headers: { "content-type": "application/json", "verify-token": TOKEN },
     requests: [
       {
@@ -190,6 +190,13 @@ function row(name: string, r: LoadResult): string {
   return `| ${name} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p90, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.requests)} | ${r.errors + r.non2xx + r.mismatches} |`;
 }
 
+function rateRow(name: string, r: OpenLoopResult): string {
+  return `| ${name} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p90, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.max, 1)} | ${fmt(r.completed)} | ${r.errors} |`;
+}
+
+const fixedRate = (url: string, label: string, rate = RATE) =>
+  openLoop({ url, token: TOKEN, connections: CONNECTIONS, rate, durationMs: DURATION * 1000, label });
+
 async function main(): Promise<void> {
   console.log(`# Benchmark — ${new Date().toISOString()}`);
   console.log(`Node ${process.version}, ${(await import("node:os")).cpus().length} cores, ${CONNECTIONS} connections, ${DURATION} s per run\n`);
@@ -202,13 +209,13 @@ async function main(): Promise<void> {
   const bytes = await averageAnswerBytes(service.url);
   await load(service.url, "warm", { duration: 2 });
   const svc = await load(service.url, "svc");
-  const svcRate = await load(service.url, "svc-rate", { rate: RATE });
+  const svcRate = await fixedRate(service.url, "svc-rate");
   await service.stop();
 
   const bare = await startProcess([path.join(ROOT, "bench", "bare-server.js")], { BODY_BYTES: String(bytes) });
   await load(bare.url, "warm", { duration: 2 });
   const base = await load(bare.url, "bare");
-  const baseRate = await load(bare.url, "bare-rate", { rate: RATE });
+  const baseRate = await fixedRate(bare.url, "bare-rate");
   await bare.stop();
 
   console.log(`Saturation (as fast as ${CONNECTIONS} connections go; answers average ${bytes} bytes):\n`);
@@ -217,11 +224,11 @@ async function main(): Promise<void> {
   console.log(row("service (memory store)", svc));
   console.log(row("bare node:http", base));
   console.log(`\nRatio service / bare: throughput ${(svc.rps / base.rps).toFixed(2)}, p99 latency ${(svc.p99 / Math.max(base.p99, 0.001)).toFixed(2)}\n`);
-  console.log(`Fixed offered rate (${RATE} turns/s over ${CONNECTIONS} connections):\n`);
-  console.log("| server | turns/s | p50 ms | p90 ms | p99 ms | requests | errors |");
-  console.log("|---|---:|---:|---:|---:|---:|---:|");
-  console.log(row("service (memory store)", svcRate));
-  console.log(row("bare node:http", baseRate));
+  console.log(`Fixed offered rate (${RATE} turns/s over ${CONNECTIONS} keep-alive connections, latency from when each turn was due):\n`);
+  console.log("| server | turns/s | p50 ms | p90 ms | p99 ms | max ms | requests | errors |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
+  console.log(rateRow("service (memory store)", svcRate));
+  console.log(rateRow("bare node:http", baseRate));
 
   if (process.env.BENCH_SKIP_DYNAMODB !== "1") {
     await withDynalite(async (endpoint) => {
@@ -237,13 +244,16 @@ async function main(): Promise<void> {
       const dynamo = await startProcess([SERVICE_MAIN], env);
       await load(dynamo.url, "warm-ddb", { duration: 2 });
       const ddb = await load(dynamo.url, "ddb");
-      const ddbRate = await load(dynamo.url, "ddb-rate", { rate: Math.min(RATE, 500) });
+      const ddbRate = await fixedRate(dynamo.url, "ddb-rate", Math.min(RATE, 100));
       await dynamo.stop();
       console.log(`\nDynamoDB session store against dynalite on the same machine (a third process on 2 cores; dynalite is far slower than DynamoDB):\n`);
       console.log("| server | turns/s | p50 ms | p90 ms | p99 ms | requests | errors |");
       console.log("|---|---:|---:|---:|---:|---:|---:|");
       console.log(row("service (DynamoDB store), saturation", ddb));
-      console.log(row(`service (DynamoDB store), ${Math.min(RATE, 500)} turns/s offered`, ddbRate));
+      console.log(`\nAt ${Math.min(RATE, 100)} turns/s offered:\n`);
+      console.log("| server | turns/s | p50 ms | p90 ms | p99 ms | max ms | requests | errors |");
+      console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
+      console.log(rateRow("service (DynamoDB store)", ddbRate));
     });
   }
 }

@@ -1,19 +1,123 @@
 /**
- * `npm start`: local mode. The endpoint service with the sample bot, an in-memory session store and a
- * verify token generated for this run; no cloud, no credentials.
+ * `npm start`: the whole thing on one machine, no cloud and no credentials.
+ *
+ * 1. Renders the local stack's artifacts with the code of `npm run synth` into `out/<stack>/` (the flow and bot
+ *    list `pulumi up` would deploy).
+ * 2. Starts the endpoint service in local mode: the bots of BOTS_DIR, an in-memory session store, a verify token
+ *    generated for this run (or VERIFY_TOKEN), the stack's verify-token header.
+ * 3. Starts the Genesys emulator playing that flow against the service, and prints the chat page's URL and the
+ *    Bot Connector endpoint.
+ *
+ * Ctrl-C or SIGTERM stops the emulator first (no new turns), then the service.
+ *
+ * Environment: LOCAL_STACK [dev] (the stack whose flow is played), EMULATOR_PORT [3000], EMULATOR_HOST
+ * [127.0.0.1], PORT [8080] and HOST [127.0.0.1] of the service, BOTS_DIR [service/bots], SYNTH_OUT_DIR [out],
+ * LOG_LEVEL [info] (the service's JSON logs), VERIFY_TOKEN (optional).
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { ConfigError } from "../service/src/config";
 import { start } from "../service/src/main";
 import { TURN_ROUTE } from "../service/src/server";
+import { BotDefinitionError } from "../service/src/bots/load";
+import { readStackConfig, UnknownStackError } from "../components/genesys/tooling/stackFile";
+import { parseGenesysSettings } from "../stacks/settings/genesys";
+import { readArtifacts } from "../emulator/artifacts";
+import { BotListError } from "../emulator/botList";
+import { createEmulator, type Emulator } from "../emulator/emulator";
+import { FlowLoadError } from "../emulator/flow/load";
+import { SynthError, synthStack } from "./synth";
 
-async function main(): Promise<void> {
-  const { config, url } = await start({ HOST: "127.0.0.1", ...process.env, LOCAL_MODE: "true", SESSION_STORE: "memory" });
+const projectDir = path.resolve(__dirname, "..");
+
+function port(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new StartError(`${name} must be a port number (0-65535), got "${raw}"`);
+  return value;
+}
+
+class StartError extends Error {}
+
+/** Renders the stack like `npm run synth -- <stack>` and writes the files; returns the directory. */
+function render(stack: string, botsDir: string, env: NodeJS.ProcessEnv): string {
+  const output = synthStack({ projectDir, stack, botsDir });
+  const dir = path.join(path.resolve(projectDir, env.SYNTH_OUT_DIR ?? "out"), stack);
+  mkdirSync(dir, { recursive: true });
+  for (const [name, content] of Object.entries(output.files)) writeFileSync(path.join(dir, name), content);
+  return dir;
+}
+
+async function main(env: NodeJS.ProcessEnv): Promise<void> {
+  const stack = env.LOCAL_STACK?.trim() || "dev";
+  const emulatorPort = port("EMULATOR_PORT", env.EMULATOR_PORT, 3000);
+  const botsDir = path.resolve(projectDir, env.BOTS_DIR?.trim() || path.join("service", "bots"));
+
+  const dir = render(stack, botsDir, env);
+  // synthStack has validated the settings; read them again for what the emulator shows and sends.
+  const settings = parseGenesysSettings(readStackConfig(projectDir, stack).config, { stack }).settings;
+  if (!settings) throw new StartError(`the Genesys settings of stack "${stack}" are not valid; run npm run synth -- ${stack}`);
+  if (settings.flow.callBotConnectorTemplateFile) {
+    throw new StartError(
+      `stack "${stack}" renders its Call Bot Connector action from ${settings.flow.callBotConnectorTemplateFile}; ` +
+        "the emulator runs only the built-in shape the renderer documents. Choose another stack with LOCAL_STACK.",
+    );
+  }
+  const artifacts = readArtifacts(dir);
+
+  const { service, config, url } = await start({
+    HOST: "127.0.0.1",
+    VERIFY_TOKEN_HEADER: settings.botConnector.verifyTokenHeader,
+    ...env,
+    BOTS_DIR: botsDir,
+    LOCAL_MODE: "true",
+    SESSION_STORE: "memory",
+  });
+  const endpoint = url + TURN_ROUTE;
+  let emulator: Emulator;
+  try {
+    emulator = createEmulator({
+      ...artifacts,
+      botConnector: { url: endpoint, credentials: { [config.verifyTokenHeader]: config.verifyTokens[0] as string } },
+      autoStart: settings.messenger.autoStart,
+      messenger: { botDisplayName: settings.messenger.botDisplayName, primaryColor: settings.messenger.primaryColor },
+    });
+  } catch (err) {
+    await service.close();
+    throw err;
+  }
+  // start() installed the service's own SIGINT/SIGTERM handling (close, then exit). The emulator goes first,
+  // so no turn starts while the service drains.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.prependOnceListener(signal, () => {
+      process.stderr.write(`\n${signal}: stopping the emulator and the service\n`);
+      void emulator.close();
+    });
+  }
+  let chatUrl: string;
+  try {
+    chatUrl = await emulator.listen(emulatorPort, env.EMULATOR_HOST?.trim() || "127.0.0.1");
+  } catch (err) {
+    await service.close();
+    throw new StartError(`the emulator cannot listen on port ${emulatorPort}: ${(err as Error).message}. Set EMULATOR_PORT to a free port.`);
+  }
+  const token = config.generatedToken ? `${config.verifyTokenHeader}: ${config.verifyTokens[0]}` : `${config.verifyTokenHeader}: (VERIFY_TOKEN)`;
   process.stderr.write(
-    `\nBot Connector endpoint: ${url}${TURN_ROUTE}\n` +
-      `Verify token header:    ${config.verifyTokenHeader}: ${config.generatedToken ? config.verifyTokens[0] : "(from VERIFY_TOKEN)"}\n\n`,
+    [
+      "",
+      `Chat with the bot:        ${chatUrl}/`,
+      `Bot Connector endpoint:   ${endpoint}`,
+      `Verify token header:      ${token}`,
+      `Genesys flow (stack ${stack}): ${path.relative(process.cwd(), artifacts.sources.flow)} · bot list ${path.relative(process.cwd(), artifacts.sources.botList)}`,
+      "Ctrl-C stops both.",
+      "",
+      "",
+    ].join("\n"),
   );
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${(err as Error).message}\n`);
+main(process.env).catch((err: unknown) => {
+  const known = [StartError, SynthError, UnknownStackError, BotDefinitionError, ConfigError, FlowLoadError, BotListError].some((type) => err instanceof type);
+  process.stderr.write(`npm start: ${known ? (err as Error).message : String((err as Error).stack ?? err)}\n`);
   process.exit(1);
 });

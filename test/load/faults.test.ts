@@ -103,8 +103,9 @@ describe("SIGTERM under load", () => {
   test("every turn in flight when the signal comes is answered, new ones are refused, and the process exits 0 within 10 s", async () => {
     const db = await startDynalite();
     await ensureSessionTable(localClient(db.endpoint), TABLE);
-    // 60 ms each way to the store: turns stay in flight long enough to be caught by the signal.
-    const proxy = await startProxy(db.port, 60);
+    // 300 ms each way to the store: turns stay in flight long enough to be caught by the signal,
+    // even on a loaded machine.
+    const proxy = await startProxy(db.port, 300);
     const svc = await startServiceProcess({ ...dynamoEnv(proxy.endpoint), TURN_BUDGET_MS: "5000" });
     try {
       // Load first: sessions walked by 16 connections for a while.
@@ -120,13 +121,13 @@ describe("SIGTERM under load", () => {
         }
         return answered;
       });
-      await new Promise((r) => setTimeout(r, 1_000));
+      await new Promise((r) => setTimeout(r, 2_000));
       loading = false;
-      expect((await Promise.all(load)).reduce((a, b) => a + b, 0)).toBeGreaterThan(16);
+      expect((await Promise.all(load)).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(16);
 
       // Then a burst that is inside the service (counted by its in-flight gauge) when SIGTERM arrives.
       const burst = Array.from({ length: 24 }, (_, n) => postOnNewConnection(svc.url, turnRequestBody(`burst-${n}`, "")));
-      for (let i = 0; i < 200 && (await turnsInFlight(svc.url)) < burst.length; i++) await new Promise((r) => setTimeout(r, 5));
+      for (let i = 0; i < 2_000 && (await turnsInFlight(svc.url)) < burst.length; i++) await new Promise((r) => setTimeout(r, 5));
       expect(await turnsInFlight(svc.url)).toBe(burst.length);
       const stopped = svc.stop();
       for (let i = 0; i < 400 && !svc.output().includes("stopping: no new turns"); i++) await new Promise((r) => setTimeout(r, 5));

@@ -1,0 +1,248 @@
+/**
+ * Checks a bot's answer the way Genesys does before it acts on it: JSON Schema (Ajv) for the shape, then the
+ * rules that need the bot list (intent and slots of the selected version) or span several fields (carousel
+ * payloads). Returns every problem found, each naming the field and the rule's source, or the response with
+ * `botState` in its canonical case.
+ */
+import { type BotState, type Card, type ReplyMessage } from "../../service/src/protocol/types";
+import { ajv, deepestErrors, describeAjvError } from "../ajvErrors";
+import { type BotBinding } from "../botList";
+import { type FlowValue } from "../flow/expressions";
+import { problem, type ResponseProblem } from "./rules";
+import { checkSlotValue } from "./slotValues";
+
+const TEXT = { type: "string" } as const;
+const LABEL = { type: "string", minLength: 1 } as const;
+
+const cardAction = {
+  type: "object",
+  required: ["type", "text"],
+  properties: { type: { enum: ["Link", "Postback"] }, text: LABEL, url: TEXT, payload: TEXT },
+  allOf: [
+    { if: { properties: { type: { const: "Link" } } }, then: { required: ["url"], properties: { url: { type: "string", pattern: "^https?://" } } } },
+    { if: { properties: { type: { const: "Postback" } } }, then: { required: ["payload"], properties: { payload: LABEL } } },
+  ],
+} as const;
+
+const card = {
+  type: "object",
+  required: ["title", "actions"],
+  properties: {
+    title: LABEL,
+    description: TEXT,
+    image: TEXT,
+    video: TEXT,
+    defaultAction: cardAction,
+    actions: { type: "array", items: cardAction },
+  },
+} as const;
+
+const content = {
+  type: "object",
+  required: ["contentType"],
+  properties: {
+    // Attachment is v2-only and DatePicker, ListPicker, QuickReplyV2, Location are undocumented for Bot Connector (§3.3).
+    contentType: { enum: ["QuickReply", "Card", "Carousel"] },
+    quickReply: {
+      type: "object",
+      required: ["text", "payload"],
+      properties: { text: LABEL, payload: LABEL, image: TEXT, action: { enum: ["Message"] } },
+    },
+    card,
+    carousel: { type: "object", required: ["cards"], properties: { cards: { type: "array", minItems: 1, items: card } } },
+  },
+  allOf: [
+    { if: { required: ["contentType"], properties: { contentType: { const: "QuickReply" } } }, then: { required: ["quickReply"] } },
+    { if: { required: ["contentType"], properties: { contentType: { const: "Card" } } }, then: { required: ["card"] } },
+    { if: { required: ["contentType"], properties: { contentType: { const: "Carousel" } } }, then: { required: ["carousel"] } },
+  ],
+} as const;
+
+const replyMessage = {
+  type: "object",
+  required: ["type"],
+  properties: { type: { enum: ["Text", "Structured"] }, text: TEXT, content: { type: "array", items: content } },
+  allOf: [
+    { if: { required: ["type"], properties: { type: { const: "Text" } } }, then: { required: ["text"] } },
+    { if: { required: ["type"], properties: { type: { const: "Structured" } } }, then: { required: ["content"], properties: { content: { type: "array", minItems: 1 } } } },
+  ],
+} as const;
+
+/** The shape; botState values, parameters, carousels and slots are checked in code for clearer reasons. */
+const checkShape = ajv.compile({
+  type: "object",
+  required: ["botState"],
+  properties: {
+    botState: TEXT,
+    replymessages: { type: "array", items: replyMessage },
+    intent: TEXT,
+    confidence: { type: "number", minimum: 0, maximum: 1 },
+    slotValues: { type: "object" },
+    parameters: { type: "object" },
+    errorInfo: { type: "object", properties: { errorCode: TEXT, errorMessage: TEXT } },
+  },
+});
+
+/** A response Genesys would act on. */
+export interface AcceptedResponse {
+  botState: BotState;
+  replymessages: ReplyMessage[];
+  intent?: string;
+  /** Slot values as the flow holds them after binding (see slotValues.ts). */
+  slots: Record<string, FlowValue>;
+  /** Slot values as the bot sent them. */
+  slotValues?: Record<string, unknown>;
+  parameters: Record<string, string>;
+  errorInfo?: { errorCode?: string; errorMessage?: string };
+}
+
+export type ResponseCheck = { ok: true; response: AcceptedResponse; warnings: string[] } | { ok: false; problems: ResponseProblem[]; warnings: string[] };
+
+const BOT_STATES: readonly BotState[] = ["MoreData", "Complete", "Failed"];
+
+/** Cards' postback buttons: payloads unique across a carousel, text+payload unique within a card. */
+function checkButtons(cards: readonly Card[], path: string, inCarousel: boolean, problems: ResponseProblem[]): void {
+  const carouselPayloads = new Map<string, string>();
+  cards.forEach((c, i) => {
+    const cardPath = inCarousel ? `${path}.cards[${i}]` : path;
+    const seen = new Set<string>();
+    c.actions.forEach((a, j) => {
+      if (a.type !== "Postback" || a.payload === undefined) return;
+      const at = `${cardPath}.actions[${j}]`;
+      const key = JSON.stringify([a.text, a.payload]);
+      if (seen.has(key)) problems.push(problem("cardButtons", at, `repeats button "${a.text}" with payload "${a.payload}" in the same card`));
+      seen.add(key);
+      const first = carouselPayloads.get(a.payload);
+      if (inCarousel && first !== undefined && first !== cardPath) {
+        problems.push(problem("carouselPayloads", at, `payload "${a.payload}" is already used by ${first}; Genesys cannot tell the clicks apart`));
+      }
+      if (first === undefined) carouselPayloads.set(a.payload, cardPath);
+    });
+  });
+}
+
+function checkContent(messages: readonly ReplyMessage[], problems: ResponseProblem[], warnings: string[]): void {
+  messages.forEach((m, i) => {
+    if (m.type === "Text" && m.text?.trim() === "") warnings.push(`replymessages[${i}] is an empty Text message; the customer sees nothing`);
+    const quickReplies = (m.content ?? []).filter((c) => c.contentType === "QuickReply").length;
+    if (quickReplies > 10) warnings.push(`replymessages[${i}] has ${quickReplies} quick replies; keep to 10 (Genesys's limit is UNCONFIRMED, §6.7)`);
+    (m.content ?? []).forEach((c, j) => {
+      const at = `replymessages[${i}].content[${j}]`;
+      if (c.contentType === "Card") checkButtons([c.card], `${at}.card`, false, problems);
+      if (c.contentType === "Carousel") {
+        const cards = c.carousel.cards;
+        if (cards.length > 10) problems.push(problem("carouselCards", `${at}.carousel.cards`, `has ${cards.length} cards; Genesys allows at most 10`));
+        checkButtons(cards, `${at}.carousel`, true, problems);
+      }
+    });
+  });
+}
+
+function checkIntentAndSlots(body: Record<string, unknown>, botState: BotState, binding: BotBinding, problems: ResponseProblem[], warnings: string[]): Record<string, FlowValue> {
+  const slots: Record<string, FlowValue> = {};
+  const intent = body.intent as string | undefined;
+  const registered = binding.version.intents.map((i) => i.name);
+  const label = `bot "${binding.bot.name}" version ${binding.version.version}`;
+  if (botState === "Complete") {
+    if (intent === undefined || intent === "") {
+      problems.push(problem("completeIntent", "intent", `is missing; a Complete response must name one of the intents of ${label} (${registered.join(", ")})`));
+      return slots;
+    }
+    if (!registered.includes(intent)) {
+      problems.push(problem("completeIntent", "intent", `"${intent}" is not an intent of ${label} (${registered.join(", ")})`));
+      return slots;
+    }
+  } else if (intent !== undefined && intent !== "" && !registered.includes(intent)) {
+    warnings.push(`intent "${intent}" on a ${botState} turn is not registered for ${label}; Genesys ignores it unless the session completes`);
+  }
+  const values = body.slotValues as Record<string, unknown> | undefined;
+  if (botState !== "Complete" || values === undefined || intent === undefined) return slots;
+  const declared = binding.slotTypes[intent] ?? {};
+  for (const [name, value] of Object.entries(values)) {
+    const type = declared[name];
+    if (!type) {
+      const names = Object.keys(declared);
+      problems.push(problem("slots", `slotValues.${name}`, `is not a slot of intent "${intent}" (${names.length ? names.join(", ") : "it declares no slots"})`));
+      continue;
+    }
+    if (value === null) continue;
+    const check = checkSlotValue(type, value);
+    if (check.ok) slots[name] = check.value;
+    else problems.push(problem("slotValue", `slotValues.${name}`, `${JSON.stringify(value)} ${check.reason} (slot type ${type})`));
+  }
+  return slots;
+}
+
+/** Checks a parsed response body against the protocol and the bound bot version. */
+export function checkBotResponse(body: unknown, binding: BotBinding): ResponseCheck {
+  const warnings: string[] = [];
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    return { ok: false, problems: [problem("json", "(body)", `must be a JSON object, got ${Array.isArray(body) ? "a list" : JSON.stringify(body)}`)], warnings };
+  }
+  const record = body as Record<string, unknown>;
+  const problems: ResponseProblem[] = [];
+  if (!checkShape(record)) {
+    for (const e of deepestErrors(checkShape.errors ?? [])) {
+      const { path, message } = describeAjvError(e, "(body)");
+      problems.push(problem("shape", path, message));
+    }
+  }
+  const rawState = record.botState;
+  const botState = typeof rawState === "string" ? BOT_STATES.find((s) => s.toLowerCase() === rawState.toLowerCase()) : undefined;
+  if (typeof rawState === "string" && !botState) problems.push(problem("botState", "botState", `"${rawState}" is not a bot state (${BOT_STATES.join(", ")})`));
+  if (botState && botState !== rawState) warnings.push(`botState "${String(rawState)}" is accepted in any case; send the canonical "${botState}"`);
+
+  if (record.replymessages === undefined && Array.isArray(record.replyMessages)) {
+    warnings.push("replyMessages (camel case) is the v2 spelling; Bot Connector v1 reads replymessages, so these messages may never reach the customer (§3.1, §6.5)");
+  }
+  if (record.slots !== undefined && record.slotValues === undefined) warnings.push("slots is not the v1 field for slot values; the emulator reads slotValues (§3.4)");
+
+  const parameters = record.parameters;
+  if (parameters !== undefined && typeof parameters === "object" && parameters !== null && !Array.isArray(parameters)) {
+    for (const [key, value] of Object.entries(parameters)) {
+      if (typeof value !== "string") problems.push(problem("parameters", `parameters.${key}`, `is ${value === null ? "null" : typeof value} ${JSON.stringify(value)}; every value must be a string`));
+    }
+  }
+  const shapeOk = problems.every((p) => p.rule !== "shape");
+  const messages = shapeOk && Array.isArray(record.replymessages) ? (record.replymessages as ReplyMessage[]) : [];
+  if (shapeOk) checkContent(messages, problems, warnings);
+  const slots = shapeOk && botState ? checkIntentAndSlots(record, botState, binding, problems, warnings) : {};
+
+  if (problems.length > 0 || !botState) return { ok: false, problems, warnings };
+  return {
+    ok: true,
+    warnings,
+    response: {
+      botState,
+      replymessages: messages,
+      ...(typeof record.intent === "string" && record.intent !== "" ? { intent: record.intent } : {}),
+      slots,
+      ...(record.slotValues !== undefined ? { slotValues: record.slotValues as Record<string, unknown> } : {}),
+      parameters: (parameters as Record<string, string> | undefined) ?? {},
+      ...(record.errorInfo !== undefined ? { errorInfo: record.errorInfo as AcceptedResponse["errorInfo"] } : {}),
+    },
+  };
+}
+
+/**
+ * Google's finding (§6.2): Genesys v1 fails a session when the same intent comes back more than three times in
+ * a row without a slot value changing. One guard per bot session.
+ */
+export class LoopGuard {
+  private last: string | undefined;
+  private count = 0;
+
+  /** Records a MoreData answer; returns a problem on the fourth identical intent in a row. */
+  record(response: AcceptedResponse): ResponseProblem | undefined {
+    if (response.intent === undefined) {
+      this.last = undefined;
+      this.count = 0;
+      return undefined;
+    }
+    const key = JSON.stringify([response.intent, response.slotValues ?? null]);
+    this.count = key === this.last ? this.count + 1 : 1;
+    this.last = key;
+    if (this.count <= 3) return undefined;
+    return problem("loopGuard", "intent", `"${response.intent}" came back ${this.count} times in a row with unchanged slots`);
+  }
+}
