@@ -3,36 +3,8 @@
  * program reads it) → typed settings, plus every problem with the `pulumi config set` command that fixes it.
  * Pure: the stack program, `npm run synth` and `npm run doctor` all read the config through it.
  *
- * Keys (namespace `virtual-agent:` unless shown):
- *
- * | key                                   | value                                   | default            |
- * |---------------------------------------|-----------------------------------------|--------------------|
- * | `genesyscloud:awsRegion`              | the org's region (provider config)      | required           |
- * | `genesysNamePrefix`                   | prefix of every Genesys object's name   | required           |
- * | `genesysIntegrationTypeId`            | Bot Connector integration type id       | required (UNCONFIRMED; doctor checks) |
- * | `genesysHandleUtteranceUriProperty`   | config property key of the URI          | required (UNCONFIRMED; doctor checks) |
- * | `genesysCredentialSlot`               | credential slot key                     | required (UNCONFIRMED; doctor checks) |
- * | `genesysCredentialType`               | credential type for the token           | required (UNCONFIRMED; doctor checks) |
- * | `genesysVerifyTokenHeader`            | header carrying the verify token        | `verify-token`     |
- * | `genesysVerifyToken` (secret)         | a token to use instead of a generated one | generated        |
- * | `genesysBotId`, `genesysBotVersion`   | the bot version the flow calls          | only bot, highest version |
- * | `genesysQueueName`                    | hand-over queue                         | required           |
- * | `genesysQueueExisting`                | use an existing queue of that name      | `false`            |
- * | `genesysTransferPriority`             | ACD priority of transfers               | `0`                |
- * | `genesysFollowUpTimeout`              | ISO 8601 wait for the customer          | `PT12H`            |
- * | `genesysFailureMessage`               | apology on the failure path             | the bot's technicalProblem message |
- * | `genesysIntentActions`                | intent → {action: transfer/disconnect, priority?, message?, setParticipantData?} | handover intents transfer |
- * | `genesysParticipantDataPrefix`        | prefix of participant data attributes   | `virtualAgent.`    |
- * | `genesysCallBotConnectorTemplate`     | path of an exported Call Bot Connector action | built-in shape |
- * | `genesysMessengerAllowedDomains`      | list of domains                         | required unless all allowed |
- * | `genesysMessengerAllowAllDomains`     | allow every domain (deliberate)         | `false`            |
- * | `genesysMessengerLanguages`, `genesysMessengerDefaultLanguage` | Messenger languages | the bot's    |
- * | `genesysMessengerPrimaryColor`        | `#rrggbb`                               | `#1d5aa6`          |
- * | `genesysMessengerLauncher`            | `On`, `Off` or `OnDemand`               | `On`               |
- * | `genesysMessengerAutoStart`           | start the conversation on open          | `true`             |
- * | `genesysMessengerAttachments`         | let customers attach images             | `false`            |
- * | `genesysBotDisplayName`, `genesysBotAvatarUrl` | the bot as the Messenger shows it | the bot's name   |
- * | `genesysServiceClientRoles`           | list of {name or id, divisionId?}: the service's OAuth client | no client |
+ * Every key is declared, with its type, description and default, in the `config:` block of Pulumi.yaml
+ * (docs/deploy.md lists them); test/stacks/configKeys.test.ts keeps the two in step.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { HEADER_NAME, type BotConnectorTypeSettings } from "../../components/genesys/botConnectorConfig";
@@ -44,16 +16,9 @@ import { type BotChoice, type FlowChoices } from "../../components/genesys/plan"
 import { type GenesysVirtualAgentArgs } from "../../components/genesys/virtualAgent";
 import { type BotDefinition } from "../../service/src/bots/definition";
 import { GENESYS_REGIONS, isGenesysRegion, type GenesysRegion } from "../../service/src/genesys/regions";
+import { type ParseOptions, PROJECT, type RawConfig, Reader, type SettingsProblem } from "./reader";
 
-export const PROJECT = "virtual-agent";
-
-export interface SettingsProblem {
-  /** The full config key, e.g. `virtual-agent:genesysQueueName`. */
-  key: string;
-  message: string;
-  /** The command that fixes it. */
-  fix: string;
-}
+export { formatProblems, PROJECT, type ParseOptions, type RawConfig, type SettingsProblem } from "./reader";
 
 export interface GenesysSettings {
   region: GenesysRegion;
@@ -91,121 +56,12 @@ export interface ParsedSettings {
   problems: SettingsProblem[];
 }
 
-/** Raw config: full key → value as YAML holds it (string, number, boolean, list, map, `{secure}`) or as a JSON string. */
-export type RawConfig = Record<string, unknown>;
+/** The messenger domain rule's fix: drop the list when every domain is allowed, else add a domain. */
+function domainFix(r: Reader, allowAllDomains: boolean): string {
+  return allowAllDomains ? r.removeCommand("genesysMessengerAllowedDomains") : r.command("genesysMessengerAllowedDomains[0]", "www.example.com", " --path");
+}
 
 const NAME_PREFIX_MAX = 60;
-
-export interface ParseOptions {
-  /** Stack name, put into the fix commands as `--stack <name>`. */
-  stack?: string;
-  /**
-   * Keys whose values are secrets even though they arrive as plain strings: a program reading config at run
-   * time gets secrets decrypted, so it passes the secret keys (the language host lists them in the
-   * PULUMI_CONFIG_SECRET_KEYS environment variable as a JSON array). Stack files mark them `{secure: ...}`.
-   */
-  secretKeys?: readonly string[];
-}
-
-class Reader {
-  readonly problems: SettingsProblem[] = [];
-  constructor(
-    private readonly raw: RawConfig,
-    private readonly stack: string | undefined,
-    private readonly secretKeys: readonly string[] = [],
-  ) {}
-
-  key(name: string): string {
-    return name.includes(":") ? name : `${PROJECT}:${name}`;
-  }
-
-  /** `pulumi config set [--path|--secret] [--stack s] <key> <value>`, quoting keys the shell would mangle. */
-  command(name: string, value: string, flags = ""): string {
-    const stack = this.stack ? ` --stack ${this.stack}` : "";
-    const key = this.key(name);
-    return `pulumi config set${flags}${stack} ${/[[\]<>\s]/.test(key) ? `'${key}'` : key} ${value}`;
-  }
-
-  problem(name: string, message: string, fix: string): void {
-    this.problems.push({ key: this.key(name), message, fix });
-  }
-
-  has(name: string): boolean {
-    const v = this.raw[this.key(name)];
-    return v !== undefined && v !== null && v !== "";
-  }
-
-  isSecure(name: string): boolean {
-    const v = this.raw[this.key(name)];
-    return (typeof v === "object" && v !== null && "secure" in v) || this.secretKeys.includes(this.key(name));
-  }
-
-  /** Structured values may arrive as JSON text (pulumi.Config) or as YAML structures (the stack file). */
-  private structured(name: string): unknown {
-    const v = this.raw[this.key(name)];
-    if (typeof v !== "string") return v;
-    const t = v.trim();
-    if (t.startsWith("[") || t.startsWith("{")) {
-      try {
-        return JSON.parse(t) as unknown;
-      } catch {
-        return v;
-      }
-    }
-    return v;
-  }
-
-  string(name: string, opts: { required: true; example: string; why?: string }): string;
-  string(name: string, opts?: { required?: false; example?: string }): string | undefined;
-  string(name: string, opts: { required?: boolean; example?: string; why?: string } = {}): string | undefined {
-    const v = this.raw[this.key(name)];
-    if (v === undefined || v === null || v === "") {
-      if (opts.required) this.problem(name, `is not set${opts.why ? `: ${opts.why}` : ""}`, this.command(name, opts.example ?? "<value>"));
-      return undefined;
-    }
-    if (typeof v !== "string" && typeof v !== "number") {
-      this.problem(name, "must be a single value", this.command(name, opts.example ?? "<value>"));
-      return undefined;
-    }
-    return String(v);
-  }
-
-  boolean(name: string, fallback: boolean): boolean {
-    const v = this.raw[this.key(name)];
-    if (v === undefined || v === null || v === "") return fallback;
-    if (typeof v === "boolean") return v;
-    if (v === "true" || v === "false") return v === "true";
-    this.problem(name, `must be true or false, got ${JSON.stringify(v)}`, this.command(name, String(!fallback)));
-    return fallback;
-  }
-
-  integer(name: string, fallback: number, min: number, max: number): number {
-    const v = this.raw[this.key(name)];
-    if (v === undefined || v === null || v === "") return fallback;
-    const n = typeof v === "number" ? v : Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      this.problem(name, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`, this.command(name, String(fallback)));
-      return fallback;
-    }
-    return n;
-  }
-
-  list(name: string, example: string): string[] | undefined {
-    const v = this.structured(name);
-    if (v === undefined || v === null || v === "") return undefined;
-    if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v as string[];
-    this.problem(name, "must be a list of strings", this.command(`${name}[0]`, example, " --path"));
-    return undefined;
-  }
-
-  object(name: string, fixPath: string, fixValue: string): unknown {
-    const v = this.structured(name);
-    if (v === undefined || v === null || v === "") return undefined;
-    if (typeof v === "object") return v;
-    this.problem(name, "must be a structured value", this.command(fixPath, fixValue, " --path"));
-    return undefined;
-  }
-}
 
 /** Names must survive the Flow's raw-text substitution and Genesys's length limits. */
 function nameProblem(value: string): string | undefined {
@@ -214,6 +70,16 @@ function nameProblem(value: string): string | undefined {
 
 export function parseGenesysSettings(raw: RawConfig, options: ParseOptions = {}): ParsedSettings {
   const r = new Reader(raw, options.stack, options.secretKeys);
+  const settings = readGenesysSettings(r);
+  return settings ? { problems: [], settings } : { problems: r.problems };
+}
+
+/**
+ * The Genesys settings through a shared reader (the stack program reads the AWS settings through the same one,
+ * so a stack's problems are reported together). Undefined when any Genesys key has a problem.
+ */
+export function readGenesysSettings(r: Reader): GenesysSettings | undefined {
+  const problemsBefore = r.problems.length;
 
   const regionRaw = r.string("genesyscloud:awsRegion", { required: true, example: "eu-central-1", why: "the Genesys provider and the bot list need the org's region" });
   let region: GenesysRegion | undefined;
@@ -273,11 +139,7 @@ export function parseGenesysSettings(raw: RawConfig, options: ParseOptions = {})
   const allowAllDomains = r.boolean("genesysMessengerAllowAllDomains", false);
   const allowedDomains = r.list("genesysMessengerAllowedDomains", "www.example.com") ?? [];
   for (const reason of domainProblems(allowedDomains, allowAllDomains)) {
-    r.problem(
-      "genesysMessengerAllowedDomains",
-      reason,
-      allowAllDomains ? `pulumi config rm${options.stack ? ` --stack ${options.stack}` : ""} ${PROJECT}:genesysMessengerAllowedDomains` : r.command("genesysMessengerAllowedDomains[0]", "www.example.com", " --path"),
-    );
+    r.problem("genesysMessengerAllowedDomains", reason, domainFix(r, allowAllDomains));
   }
   const languages = r.list("genesysMessengerLanguages", "en-us");
   const defaultLanguage = r.string("genesysMessengerDefaultLanguage");
@@ -296,44 +158,41 @@ export function parseGenesysSettings(raw: RawConfig, options: ParseOptions = {})
   }
   const serviceClient = readServiceClientRoles(r);
 
-  if (r.problems.length > 0) return { problems: r.problems };
+  if (r.problems.length > problemsBefore) return undefined;
   const p = prefix as string;
   return {
-    problems: [],
-    settings: {
-      region: region as GenesysRegion,
-      names: {
-        integration: `${p} Bot Connector`,
-        credential: `${p} verify token`,
-        flow: `${p} Inbound Message`,
-        messenger: `${p} Messenger`,
-        serviceClient: `${p} service`,
-      },
-      botConnector: { ...(typeSettings as BotConnectorTypeSettings), verifyTokenHeader: header, verifyToken },
-      bot: { ...(botId ? { id: botId } : {}), ...(botVersion ? { version: botVersion } : {}) },
-      queue: { name: queueName as string, existing: queueExisting },
-      flow: {
-        followUpTimeout,
-        transferPriority,
-        ...(failureMessage ? { failureMessage } : {}),
-        ...(intentActions ? { intentActions } : {}),
-        ...(participantDataPrefix ? { participantDataPrefix } : {}),
-        ...(templateFile ? { callBotConnectorTemplateFile: templateFile } : {}),
-      },
-      messenger: {
-        allowedDomains,
-        allowAllDomains,
-        ...(languages ? { languages: languages.map((l) => l.toLowerCase()) } : {}),
-        ...(defaultLanguage ? { defaultLanguage: defaultLanguage.toLowerCase() } : {}),
-        ...(primaryColor ? { primaryColor } : {}),
-        launcher: launcher as "On" | "Off" | "OnDemand",
-        autoStart,
-        attachments,
-        ...(botDisplayName ? { botDisplayName } : {}),
-        ...(botAvatarUrl ? { botAvatarUrl } : {}),
-      },
-      ...(serviceClient ? { serviceClient } : {}),
+    region: region as GenesysRegion,
+    names: {
+      integration: `${p} Bot Connector`,
+      credential: `${p} verify token`,
+      flow: `${p} Inbound Message`,
+      messenger: `${p} Messenger`,
+      serviceClient: `${p} service`,
     },
+    botConnector: { ...(typeSettings as BotConnectorTypeSettings), verifyTokenHeader: header, verifyToken },
+    bot: { ...(botId ? { id: botId } : {}), ...(botVersion ? { version: botVersion } : {}) },
+    queue: { name: queueName as string, existing: queueExisting },
+    flow: {
+      followUpTimeout,
+      transferPriority,
+      ...(failureMessage ? { failureMessage } : {}),
+      ...(intentActions ? { intentActions } : {}),
+      ...(participantDataPrefix ? { participantDataPrefix } : {}),
+      ...(templateFile ? { callBotConnectorTemplateFile: templateFile } : {}),
+    },
+    messenger: {
+      allowedDomains,
+      allowAllDomains,
+      ...(languages ? { languages: languages.map((l) => l.toLowerCase()) } : {}),
+      ...(defaultLanguage ? { defaultLanguage: defaultLanguage.toLowerCase() } : {}),
+      ...(primaryColor ? { primaryColor } : {}),
+      launcher: launcher as "On" | "Off" | "OnDemand",
+      autoStart,
+      attachments,
+      ...(botDisplayName ? { botDisplayName } : {}),
+      ...(botAvatarUrl ? { botAvatarUrl } : {}),
+    },
+    ...(serviceClient ? { serviceClient } : {}),
   };
 }
 
@@ -396,11 +255,6 @@ function readServiceClientRoles(r: Reader): GenesysSettings["serviceClient"] {
     });
   });
   return { roles };
-}
-
-/** One line per problem: the message and the command that fixes it. */
-export function formatProblems(problems: readonly SettingsProblem[]): string {
-  return problems.map((p) => `  - ${p.key} ${p.message}\n      fix: ${p.fix}`).join("\n");
 }
 
 /** The flow choices the settings make (shared by the program's args and `npm run synth`). */

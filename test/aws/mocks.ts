@@ -11,6 +11,11 @@
  * so outputs resolve as they would in a deployment; the invokes the AWS components use are answered
  * (region, caller identity, partition, availability zones, ECR authorization token), and stack
  * references return the outputs given. Extend through `setupMocks({ resources, invokes, stackReferences })`.
+ *
+ * The Genesys Cloud resources (and the random token, the bot list) get their computed properties too, and the
+ * Genesys lookups (auth role, routing queue) are answered, so the whole stack program runs on these mocks.
+ * `setupMocks({ preview: true, firstDeployment: true })` is a preview of a stack deployed for the first
+ * time: providers know only the inputs, every computed property and id is unknown.
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
@@ -28,11 +33,15 @@ export interface CapturedResource {
   id: string;
   state: Json;
   custom: boolean;
+  /** The provider reference (`<provider urn>::<provider id>`) the resource was registered with, if any. */
+  provider?: string;
 }
 
 export interface CapturedInvoke {
   token: string;
   inputs: Json;
+  /** The provider reference the invoke went through, if any. */
+  provider?: string;
 }
 
 export interface MockContext {
@@ -55,8 +64,17 @@ export interface MockOptions {
   invokes?: Record<string, InvokeMock>;
   /** Outputs of stack references by stack name (`organization/network/prod` → `{ vpcId: … }`). */
   stackReferences?: Record<string, Json>;
+  /**
+   * With `preview`: nothing exists yet, so every id and computed property is unknown (only inputs are known),
+   * as in the first `pulumi preview` of a stack. Stack references and invokes still answer.
+   */
+  firstDeployment?: boolean;
 }
 
+const uuid = (seed: string) => {
+  const h = createHash("sha256").update(seed).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
 const hex = (seed: string, length: number) => createHash("sha256").update(seed).digest("hex").slice(0, length);
 const alnum = (seed: string, length: number) =>
   [...createHash("sha256").update(seed).digest()].map((b) => "abcdefghijklmnopqrstuvwxyz0123456789"[b % 36]).join("").slice(0, length);
@@ -235,6 +253,34 @@ export function computedState(args: MockResourceArgs, ctx: MockContext): { id: s
       const name = physicalName(args, 256);
       return { id: arn("sns", name), state: { name, arn: arn("sns", name) } };
     }
+    case "random:index/randomPassword:RandomPassword": {
+      // Letters and digits, as with `special: false`; long enough for any requested length.
+      const length = Number(i.length ?? 16);
+      const chunks = Array.from({ length: Math.ceil(length / 32) }, (_, n) => alnum(`${seed}/${JSON.stringify(i.keepers ?? {})}/${n}`, 32));
+      return { id: "none", state: { result: chunks.join("").slice(0, length), bcryptHash: `$2a$10$${alnum(seed, 32)}` } };
+    }
+    case "genesyscloud:index/oauthClient:OauthClient":
+      return { id: uuid(seed), state: { clientId: uuid(`${seed}/client`), clientSecret: alnum(`${seed}/secret`, 43) } };
+    case "genesyscloud:index/integration:Integration":
+    case "genesyscloud:index/integrationCredential:IntegrationCredential":
+    case "genesyscloud:index/routingQueue:RoutingQueue":
+      return { id: uuid(seed), state: {} };
+    case "genesyscloud:index/flow:Flow":
+      return { id: uuid(seed), state: { type: "inboundshortmessage", fileContentHash: hex(String(i.filepath), 64) } };
+    case "genesyscloud:index/webdeploymentsConfiguration:WebdeploymentsConfiguration":
+      return { id: uuid(seed), state: { version: "1", status: "Active" } };
+    case "genesyscloud:index/webdeploymentsDeployment:WebdeploymentsDeployment": {
+      const id = uuid(seed);
+      return {
+        id,
+        state: {
+          status: "Active",
+          snippet: `<script type="text/javascript" charset="utf-8">(function (g, e, n, es, ys) {})(window, 'Genesys', 'https://apps.mypurecloud.de/genesys-bootstrap/genesys.min.js', { environment: 'prod-euc1', deploymentId: '${id}' });</script>`,
+        },
+      };
+    }
+    case "pulumi-nodejs:dynamic/genesys:BotList":
+      return { id: `${String(i.integrationId)}/bots`, state: { managedBotIds: Object.keys(i.bots ?? {}).sort(), lastChanges: [] } };
     default:
       return { id: `${args.name}-id`, state: {} };
   }
@@ -268,6 +314,8 @@ function defaultInvokes(): Record<string, InvokeMock> {
       proxyEndpoint: `https://${accountId}.dkr.ecr.${region}.amazonaws.com`,
       expiresAt: "2030-01-01T00:00:00Z",
     }),
+    "genesyscloud:index/getAuthRole:getAuthRole": (inputs) => ({ id: uuid(`role/${String(inputs.name)}`), name: inputs.name }),
+    "genesyscloud:index/getRoutingQueue:getRoutingQueue": (inputs) => ({ id: uuid(`queue/${String(inputs.name)}`), name: inputs.name }),
   };
 }
 
@@ -335,18 +383,23 @@ export async function setupMocks(options: MockOptions = {}): Promise<MockCloud> 
   await pulumi.runtime.setMocks(
     {
       newResource(args: MockResourceArgs) {
+        const isStackReference = args.type === "pulumi:pulumi:StackReference";
+        if (options.preview && options.firstDeployment && !isStackReference) {
+          cloud.resources.push({ type: args.type, name: args.name, inputs: args.inputs as Json, id: "", state: { ...args.inputs }, custom: args.custom ?? true, provider: args.provider });
+          return { id: undefined, state: { ...args.inputs } };
+        }
         const computed =
-          args.type === "pulumi:pulumi:StackReference"
+          isStackReference
             ? { id: String(args.inputs.name), state: { outputs: options.stackReferences?.[String(args.inputs.name)] ?? {} } }
             : computedState(args, cloud.context);
         const extra = options.resources?.[args.type]?.(args, cloud.context);
         const state = { ...args.inputs, ...computed.state, ...(extra ?? {}) };
         const id = (extra?.id as string | undefined) ?? computed.id;
-        cloud.resources.push({ type: args.type, name: args.name, inputs: args.inputs as Json, id, state, custom: args.custom ?? true });
+        cloud.resources.push({ type: args.type, name: args.name, inputs: args.inputs as Json, id, state, custom: args.custom ?? true, provider: args.provider });
         return { id, state };
       },
       call(args: MockCallArgs) {
-        cloud.invokes.push({ token: args.token, inputs: args.inputs as Json });
+        cloud.invokes.push({ token: args.token, inputs: args.inputs as Json, provider: args.provider });
         const handler = invokes[args.token];
         if (!handler) throw new Error(`no mock for the invoke ${args.token}; add one through setupMocks({ invokes })`);
         return handler(args.inputs as Json, cloud.context);

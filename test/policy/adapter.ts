@@ -1,0 +1,152 @@
+/**
+ * Runs the CrossGuard policies of policy/policies.ts as plain functions over resources captured by the mocks, the
+ * way the policy analyzer would during `pulumi preview --policy-pack policy` (pattern of pulumi-policy's own test
+ * utilities): props are the resource inputs with secrets unwrapped, wrapped in the SDK's unknown-checking proxy,
+ * so a policy that reads a value a preview does not know yet throws exactly as it would there. Stack policies
+ * get every resource with its outputs (the mocks' state).
+ */
+import * as policy from "@pulumi/policy";
+import * as proxy from "@pulumi/policy/proxy";
+import * as pulumi from "@pulumi/pulumi";
+import { type CapturedResource, type Json, plainInput } from "../aws/mocks";
+
+/** The analyzer's sentinel for a value a preview cannot know (`@pulumi/policy`'s own). */
+const UNKNOWN = (proxy as unknown as { unknownStringValue: string }).unknownStringValue;
+
+export interface Finding {
+  policy: string;
+  resource: string;
+  type: string;
+  message: string;
+}
+
+export interface PolicyRun {
+  violations: Finding[];
+  /** Policy name → how many resources it examined (not "not applicable"). */
+  examined: Record<string, number>;
+  /** Checks that met a value unknown in the preview (the analyzer reports those as advisory, not as violations). */
+  unknown: Finding[];
+  /** Resources with at least one input unknown (only in a preview). */
+  withUnknownInputs: string[];
+}
+
+export interface PolicyRunOptions {
+  stack: string;
+  project?: string;
+  /** Per-policy config, as `--policy-pack-config` would give it. */
+  config?: Record<string, Json>;
+}
+
+/** Secrets unwrapped (policies see plain values) and unknowns turned into the analyzer's sentinel. */
+function asAnalyzerValue(value: unknown): unknown {
+  if (pulumi.isUnknown(value)) return UNKNOWN;
+  const plain = plainInput(value);
+  if (Array.isArray(plain)) return plain.map(asAnalyzerValue);
+  if (plain && typeof plain === "object") return Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, asAnalyzerValue(v)]));
+  return plain;
+}
+
+const urnOf = (r: CapturedResource, stack: string, project: string) => `urn:pulumi:${stack}::${project}::${r.type}::${r.name}`;
+
+class NotApplicable extends Error {}
+
+const resourceOptions = (): policy.PolicyResourceOptions => ({
+  protect: false,
+  ignoreChanges: [],
+  aliases: [],
+  customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+  additionalSecretOutputs: [],
+});
+
+function isTypeOf(type: string, resourceClass: unknown): boolean {
+  const isInstance = (resourceClass as { isInstance?: (o: unknown) => boolean }).isInstance;
+  return typeof isInstance === "function" && isInstance({ __pulumiType: type }) === true;
+}
+
+const isUnknownError = (e: unknown) => typeof e === "object" && e !== null && "unknownTypeSentinel" in e;
+
+export async function runPolicies(
+  resources: CapturedResource[],
+  policies: ReadonlyArray<policy.ResourceValidationPolicy | policy.StackValidationPolicy>,
+  options: PolicyRunOptions,
+): Promise<PolicyRun> {
+  const project = options.project ?? "virtual-agent";
+  const out: PolicyRun = { violations: [], examined: {}, unknown: [], withUnknownInputs: [] };
+  const custom = resources.filter((r) => r.custom);
+  out.withUnknownInputs = custom.filter((r) => JSON.stringify(asAnalyzerValue(r.inputs)).includes(UNKNOWN)).map((r) => r.type);
+
+  for (const p of policies) {
+    out.examined[p.name] = 0;
+    const getConfig = <T extends object>() => (options.config?.[p.name] ?? {}) as T;
+    if ("validateResource" in p) {
+      const validations = ([] as policy.ResourceValidation[]).concat(p.validateResource ?? []);
+      for (const r of custom) {
+        const props = policy.unknownCheckingProxy(asAnalyzerValue(r.inputs) as Json) as Json;
+        const urn = urnOf(r, options.stack, project);
+        let examined = false;
+        for (const validate of validations) {
+          const args: policy.ResourceValidationArgs = {
+            type: r.type,
+            props,
+            urn,
+            name: r.name,
+            opts: resourceOptions(),
+            stackTags: new Map(),
+            isType: (cls) => isTypeOf(r.type, cls),
+            asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as policy.ResourceValidationArgs["asType"],
+            getConfig,
+            notApplicable: () => {
+              throw new NotApplicable();
+            },
+          };
+          const report = (message: string) => out.violations.push({ policy: p.name, resource: r.name, type: r.type, message });
+          try {
+            await validate(args, report);
+            examined = true;
+          } catch (e) {
+            if (e instanceof NotApplicable) continue;
+            if (isUnknownError(e)) out.unknown.push({ policy: p.name, resource: r.name, type: r.type, message: String((e as { message?: unknown }).message) });
+            else throw e;
+          }
+        }
+        if (examined) out.examined[p.name]! += 1;
+      }
+    } else if ("validateStack" in p) {
+      const policyResources: policy.PolicyResource[] = custom.map((r) => {
+        const props = policy.unknownCheckingProxy(asAnalyzerValue(r.state) as Json) as Json;
+        return {
+          type: r.type,
+          props,
+          urn: urnOf(r, options.stack, project),
+          name: r.name,
+          opts: resourceOptions(),
+          dependencies: [],
+          propertyDependencies: {},
+          isType: (cls) => isTypeOf(r.type, cls),
+          asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as policy.PolicyResource["asType"],
+        };
+      });
+      const byUrn = new Map(policyResources.map((r) => [r.urn, r]));
+      const report = (message: string, urn?: string) =>
+        out.violations.push({ policy: p.name, resource: (urn && byUrn.get(urn)?.name) ?? "(stack)", type: (urn && byUrn.get(urn)?.type) ?? "", message });
+      await p.validateStack(
+        {
+          resources: policyResources,
+          stackTags: new Map(),
+          getConfig,
+          notApplicable: () => {
+            throw new NotApplicable();
+          },
+        },
+        report,
+      );
+      out.examined[p.name] = policyResources.length;
+    }
+  }
+  return out;
+}
+
+/** Violations as readable lines (for failure messages). */
+export function describe(findings: Finding[]): string {
+  return findings.map((f) => `${f.policy} on ${f.type} ${f.resource}: ${f.message}`).join("\n");
+}
