@@ -2,9 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { HostedService } from "./aws/hostedService";
 import { failOnProblems } from "./aws/validation";
 import { GenesysVirtualAgent } from "./genesys/virtualAgent";
-import { serviceClientRegion, validateVirtualAgentArgs, type VirtualAgentArgs, wireHosting } from "./wiring";
+import { serviceFeatures, validateVirtualAgentArgs, type VirtualAgentArgs, wireHosting } from "./wiring";
 
-export { SERVICE_CLIENT_ENV, type VirtualAgentArgs, type VirtualAgentHostingArgs } from "./wiring";
+export { HANDOVER_CONTEXT_ENV, SERVICE_CLIENT_ENV, type VirtualAgentArgs, type VirtualAgentHostingArgs } from "./wiring";
 
 export const VIRTUAL_AGENT_STACK_TYPE = "virtual-agent:index:VirtualAgent";
 
@@ -17,7 +17,8 @@ export const VIRTUAL_AGENT_STACK_TYPE = "virtual-agent:index:VirtualAgent";
  *   as the same secret value, into the service's Secrets Manager secret; the credential's header name becomes
  *   the service's `VERIFY_TOKEN_HEADER`.
  * - With a service OAuth client, its id and secret become the service's `GENESYS_CLIENT_ID` and
- *   `GENESYS_CLIENT_SECRET` secrets, and the org's region its `GENESYS_REGION`.
+ *   `GENESYS_CLIENT_SECRET` secrets, and the org's region its `GENESYS_REGION`; with `handoverContext` the
+ *   service writes hand-over context to participant data with that client (`HANDOVER_CONTEXT`).
  *
  * The two sides depend on each other (the integration needs the service's URL, the service needs the token),
  * but their resources do not form a cycle: the Genesys side is declared first with a deferred URL that the
@@ -58,7 +59,7 @@ export class VirtualAgent extends pulumi.ComponentResource {
           verifyTokenHeader: this.genesys.verifyTokenHeader,
           ...(client ? { serviceClient: { clientId: client.clientId, clientSecret: client.clientSecret } } : {}),
         },
-        serviceClientRegion(args),
+        serviceFeatures(args),
       ),
       parent,
     );

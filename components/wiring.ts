@@ -18,6 +18,9 @@ export const SERVICE_CLIENT_ENV = {
   region: "GENESYS_REGION",
 } as const;
 
+/** The service's switch for writing hand-over context to participant data (service/src/handover). */
+export const HANDOVER_CONTEXT_ENV = { name: "HANDOVER_CONTEXT", participantData: "participant-data" } as const;
+
 type HostedServiceSettings = NonNullable<HostedServiceArgs["service"]>;
 
 /** The hosting as the composition takes it: everything the Genesys side decides is wired in, not given. */
@@ -39,6 +42,19 @@ export interface VirtualAgentArgs {
    * when that is a plain string.
    */
   genesysRegion?: string;
+  /**
+   * The service writes the hand-over reason, collected slots and a short transcript to the customer's participant
+   * data when it hands over (`HANDOVER_CONTEXT=participant-data`). Needs `genesys.serviceClient`, whose roles should
+   * include `handoverContextRole(...)`. Default false.
+   */
+  handoverContext?: boolean;
+}
+
+/** What the service learns from the composition besides the Genesys outputs. */
+export interface ServiceFeatures {
+  /** The org's region, for the service's OAuth client. */
+  region: string | undefined;
+  handoverContext: boolean;
 }
 
 /** What the Genesys side gives the hosting. */
@@ -56,9 +72,15 @@ export function serviceClientRegion(args: VirtualAgentArgs): string | undefined 
   return args.genesysRegion ?? (typeof fromBotList === "string" ? fromBotList : undefined);
 }
 
+/** The features the composition's arguments turn on in the service. */
+export function serviceFeatures(args: VirtualAgentArgs): ServiceFeatures {
+  return { region: serviceClientRegion(args), handoverContext: args.handoverContext ?? false };
+}
+
 /** The hosting's arguments completed with the Genesys side's outputs. */
-export function wireHosting(hosting: VirtualAgentHostingArgs, genesys: GenesysOutputsForHosting, region: string | undefined): HostedServiceArgs {
+export function wireHosting(hosting: VirtualAgentHostingArgs, genesys: GenesysOutputsForHosting, features: ServiceFeatures): HostedServiceArgs {
   const client = genesys.serviceClient;
+  const region = features.region;
   return {
     ...hosting,
     secrets: {
@@ -75,6 +97,7 @@ export function wireHosting(hosting: VirtualAgentHostingArgs, genesys: GenesysOu
       environment: {
         ...hosting.service?.environment,
         ...(client && region ? { [SERVICE_CLIENT_ENV.region]: region } : {}),
+        ...(features.handoverContext ? { [HANDOVER_CONTEXT_ENV.name]: HANDOVER_CONTEXT_ENV.participantData } : {}),
       },
     },
   };
@@ -84,7 +107,16 @@ export function wireHosting(hosting: VirtualAgentHostingArgs, genesys: GenesysOu
 export function validateVirtualAgentArgs(args: VirtualAgentArgs): Problems {
   const problems = new Problems();
   const withClient = args.genesys.serviceClient !== undefined;
-  const region = serviceClientRegion(args);
+  const features = serviceFeatures(args);
+  const region = features.region;
+  if (features.handoverContext && !withClient) {
+    problems.add("handoverContext", "needs genesys.serviceClient (with handoverContextRole(...) among its roles): the service writes participant data with that client");
+  }
+  problems.require(
+    args.hosting.service?.environment?.[HANDOVER_CONTEXT_ENV.name] === undefined,
+    `hosting.service.environment.${HANDOVER_CONTEXT_ENV.name}`,
+    "comes from handoverContext; leave it out",
+  );
   if (withClient) {
     if (region === undefined) problems.add("genesysRegion", "is required with genesys.serviceClient: the service's OAuth client needs the org's region");
     else problems.require(isGenesysRegion(region), "genesysRegion", `"${region}" is not a Genesys Cloud region`);
@@ -101,7 +133,7 @@ export function validateVirtualAgentArgs(args: VirtualAgentArgs): Problems {
       verifyTokenHeader: args.genesys.botConnector.verifyTokenHeader ?? "verify-token",
       ...(withClient ? { serviceClient: { clientId: "planned", clientSecret: "planned" } } : {}),
     },
-    region,
+    features,
   );
   for (const p of validateHostedServiceArgs(wired).list) problems.add(`hosting.${p.propertyPath}`, p.reason);
   return problems;

@@ -14,7 +14,7 @@ import { GenesysAuthError, GenesysNetworkError, GenesysPlatformClient, type Plat
 import { diagnose, formatFindings, gatherOrgFacts, type Finding } from "../components/genesys/tooling/doctor";
 import { requiredPermissions } from "../components/genesys/tooling/permissions";
 import { readStackConfig, UnknownStackError } from "../components/genesys/tooling/stackFile";
-import { formatProblems, parseGenesysSettings, type GenesysSettings } from "../stacks/settings/genesys";
+import { formatProblems, parseGenesysSettings, serviceClientRoles, type GenesysSettings } from "../stacks/settings/genesys";
 
 export class DoctorSetupError extends Error {
   constructor(message: string) {
@@ -39,8 +39,9 @@ export async function runDoctor(api: PlatformApi, settings: GenesysSettings, sta
       type: settings.botConnector,
       permissions: requiredPermissions({
         createQueue: !settings.queue.existing,
-        serviceClient: settings.serviceClient !== undefined,
+        serviceClient: serviceClientRoles(settings).length > 0,
         rolesByName: settings.serviceClient?.roles.some((r) => r.name !== undefined) ?? false,
+        customRole: settings.handoverContext,
       }),
     },
     facts,

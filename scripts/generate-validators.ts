@@ -21,6 +21,13 @@ export const VALIDATORS: ReadonlyArray<{ file: string; source: string; schema: (
     options: { allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true },
   },
   {
+    file: "upstreamResponseValidator.ts",
+    source: "service/schema/upstream-response.schema.json",
+    schema: () => JSON.parse(readFileSync(path.join(ROOT, "service", "schema", "upstream-response.schema.json"), "utf8")) as object,
+    // Every problem at once, so the errorInfo of a rejected reply names what the agent should fix.
+    options: { allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true },
+  },
+  {
     file: "turnRequestValidator.ts",
     source: "service/src/protocol/requestSchema.ts (turnRequestSchema)",
     schema: () => turnRequestSchema,

@@ -119,6 +119,8 @@ export function validateServiceArgs(args: ServiceArgs, problems = new Problems()
   // The service's own configuration check, so the hosting refuses what the container would refuse at start.
   try {
     loadConfig({
+      // Secrets reach the container as variables too; their values are not known here, only that they are set.
+      ...Object.fromEntries(secretNames.map((name) => [name, "placeholder-secret-for-validation"])),
       ...(args.environment ?? {}),
       PORT: String(args.containerPort ?? 8080),
       LOG_LEVEL: args.logLevel ?? "info",

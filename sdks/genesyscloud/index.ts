@@ -5,6 +5,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 // Export members:
+export { AuthRoleArgs, AuthRoleState } from "./authRole";
+export type AuthRole = import("./authRole").AuthRole;
+export const AuthRole: typeof import("./authRole").AuthRole = null as any;
+utilities.lazyLoad(exports, ["AuthRole"], () => require("./authRole"));
+
 export { FlowArgs, FlowState } from "./flow";
 export type Flow = import("./flow").Flow;
 export const Flow: typeof import("./flow").Flow = null as any;
@@ -69,6 +74,8 @@ const _module = {
     version: utilities.getVersion(),
     construct: (name: string, type: string, urn: string): pulumi.Resource => {
         switch (type) {
+            case "genesyscloud:index/authRole:AuthRole":
+                return new AuthRole(name, <any>undefined, { urn })
             case "genesyscloud:index/flow:Flow":
                 return new Flow(name, <any>undefined, { urn })
             case "genesyscloud:index/integration:Integration":

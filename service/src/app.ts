@@ -1,13 +1,16 @@
 import { type FastifyInstance } from "fastify";
 import { type Logger } from "pino";
-import { type ServiceConfig } from "./config";
+import { ConfigError, type ServiceConfig } from "./config";
 import { loadBotDefinitions } from "./bots/load";
 import { BotRegistry } from "./bots/registry";
+import { createParticipantDataWriter } from "./handover/participantData";
 import { createLogger } from "./observability/logger";
 import { ServiceMetrics } from "./observability/metrics";
 import { buildServer } from "./server";
 import { createSessionStore } from "./sessions";
 import { type SessionStore } from "./sessions/store";
+import { UpstreamClient } from "./upstream/client";
+import { resolveUpstreams } from "./upstream/endpoints";
 
 export interface Service {
   app: FastifyInstance;
@@ -15,7 +18,9 @@ export interface Service {
   store: SessionStore;
   metrics: ServiceMetrics;
   logger: Logger;
-  /** Stops accepting, answers the turns in flight, then releases the store. */
+  /** The upstream agents' client, when a loaded bot has agents. */
+  upstreams: UpstreamClient | undefined;
+  /** Stops accepting, answers the turns in flight, lets hand-over writes finish (briefly), then releases the store. */
   close(): Promise<void>;
 }
 
@@ -24,13 +29,29 @@ export interface ServiceOverrides {
   store?: SessionStore;
   metrics?: ServiceMetrics;
   now?: () => Date;
+  /** The fetch used for upstream agents and the Genesys Platform API (tests wrap it). */
+  fetch?: typeof fetch;
 }
 
-/** Wires configuration, bots, session store, metrics and the HTTP server. Throws BotDefinitionError on bad bots. */
+/**
+ * Wires configuration, bots, session store, metrics, upstream agents, hand-over context and the HTTP server.
+ * Throws BotDefinitionError on bad bots, ConfigError when an upstream agent's environment is missing.
+ */
 export function createService(config: ServiceConfig, overrides: ServiceOverrides = {}): Service {
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const registry = new BotRegistry(loadBotDefinitions(config.botsDir));
+  const bots = loadBotDefinitions(config.botsDir);
+  const { endpoints, problems } = resolveUpstreams(
+    bots.map((b) => b.definition),
+    config.environment,
+  );
+  if (problems.length > 0) throw new ConfigError(problems);
+  const registry = new BotRegistry(bots);
   const metrics = overrides.metrics ?? new ServiceMetrics();
+  const upstreams = endpoints.size > 0 ? new UpstreamClient({ endpoints, metrics, ...(overrides.fetch ? { fetch: overrides.fetch } : {}) }) : undefined;
+  const handoverConfig = config.handoverContext;
+  const handover = handoverConfig
+    ? createParticipantDataWriter(handoverConfig, { metrics, logger, ...(overrides.fetch ? { fetch: overrides.fetch } : {}) })
+    : undefined;
   const store = overrides.store ?? createSessionStore(config, { onEvict: () => metrics.sessionsEvicted.inc() });
   const app = buildServer({
     registry,
@@ -44,6 +65,10 @@ export function createService(config: ServiceConfig, overrides: ServiceOverrides
     requestTimeoutMs: config.requestTimeoutMs,
     logCustomerText: config.logCustomerText,
     ...(overrides.now ? { now: overrides.now } : {}),
+    ...(upstreams ? { upstreams } : {}),
+    ...(handover && handoverConfig
+      ? { handover: { sink: handover, transcript: { turns: handoverConfig.transcriptTurns, textChars: handoverConfig.textChars } } }
+      : {}),
   });
   return {
     app,
@@ -51,9 +76,11 @@ export function createService(config: ServiceConfig, overrides: ServiceOverrides
     store,
     metrics,
     logger,
+    upstreams,
     async close() {
       try {
         await app.close();
+        await handover?.close();
       } finally {
         await store.close();
       }

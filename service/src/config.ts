@@ -1,5 +1,30 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { isGenesysRegion, platformUrls } from "./genesys/regions";
+import { outboundUrl } from "./urls";
+
+/** Hand-over context in participant data (HANDOVER_CONTEXT=participant-data); see docs/handover-context.md. */
+export interface HandoverContextConfig {
+  /** The service's Genesys OAuth client (client credentials). */
+  clientId: string;
+  clientSecret: string;
+  /** `https://api.<region domain>` (or GENESYS_API_BASE_URL). */
+  apiBaseUrl: string;
+  /** `https://login.<region domain>` (or GENESYS_LOGIN_BASE_URL). */
+  loginBaseUrl: string;
+  /** Prefix of the attribute names written. */
+  prefix: string;
+  /** Turns kept in the transcript. */
+  transcriptTurns: number;
+  /** Longest text of one message in the transcript. */
+  textChars: number;
+  /** Longest attribute value written. */
+  valueChars: number;
+  /** Deadline of one write (lookup and update, retries included), after the answer. */
+  timeoutMs: number;
+  /** Writes in flight at once (further ones queue). */
+  concurrency: number;
+}
 
 /** The service's settings, read once from the environment (names are the contract of ARCHITECTURE.md). */
 export interface ServiceConfig {
@@ -27,6 +52,13 @@ export interface ServiceConfig {
   localMode: boolean;
   /** The token was generated here (local mode), so it may be printed once at start-up. */
   generatedToken: boolean;
+  /** Hand-over context written to Genesys participant data; off when undefined. */
+  handoverContext: HandoverContextConfig | undefined;
+  /**
+   * The environment as read at start, for values bot definitions name (their upstream agents' URLs and secrets),
+   * which are checked once the bots are loaded.
+   */
+  environment: Readonly<Record<string, string | undefined>>;
 }
 
 export class ConfigError extends Error {
@@ -92,6 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Service
   const sessionTable = env.SESSION_TABLE?.trim() || undefined;
   if (sessionStore === "dynamodb" && !sessionTable) problems.push("SESSION_TABLE must name the DynamoDB table when SESSION_STORE=dynamodb");
 
+  const handoverContext = readHandoverContext(env, int, problems);
+
   const config: ServiceConfig = {
     port: int("PORT", 8080, 0, 65535),
     host: env.HOST?.trim() || "0.0.0.0",
@@ -108,7 +142,60 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Service
     logCustomerText: flag(env.LOG_CUSTOMER_TEXT),
     localMode,
     generatedToken,
+    handoverContext,
+    environment: Object.freeze({ ...env }),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+const HANDOVER_MODES = ["off", "participant-data"];
+
+function readHandoverContext(
+  env: NodeJS.ProcessEnv,
+  int: (name: string, fallback: number, min: number, max: number) => number,
+  problems: string[],
+): HandoverContextConfig | undefined {
+  const mode = (env.HANDOVER_CONTEXT ?? "off").trim().toLowerCase() || "off";
+  if (!HANDOVER_MODES.includes(mode)) {
+    problems.push(`HANDOVER_CONTEXT must be one of ${HANDOVER_MODES.join(", ")}, got "${env.HANDOVER_CONTEXT}"`);
+    return undefined;
+  }
+  if (mode === "off") return undefined;
+  const clientId = env.GENESYS_CLIENT_ID?.trim() ?? "";
+  const clientSecret = env.GENESYS_CLIENT_SECRET?.trim() ?? "";
+  if (clientId === "") problems.push("GENESYS_CLIENT_ID is not set: HANDOVER_CONTEXT=participant-data writes through the service's Genesys OAuth client");
+  if (clientSecret === "") problems.push("GENESYS_CLIENT_SECRET is not set: HANDOVER_CONTEXT=participant-data needs the OAuth client's secret");
+
+  const region = env.GENESYS_REGION?.trim() ?? "";
+  const regional = region !== "" && isGenesysRegion(region) ? platformUrls(region) : undefined;
+  if (region !== "" && !regional) problems.push(`GENESYS_REGION "${region}" is not a Genesys Cloud region (for example eu-central-1, us-east-1)`);
+  const hostUrl = (name: "GENESYS_API_BASE_URL" | "GENESYS_LOGIN_BASE_URL", fallback: string | undefined): string | undefined => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const checked = outboundUrl(raw);
+    if ("problem" in checked) problems.push(`${name} ${checked.problem}`);
+    return "url" in checked ? checked.url.origin : "";
+  };
+  // The base URLs override the region's hosts (a proxy, or a local fake in tests).
+  const apiBaseUrl = hostUrl("GENESYS_API_BASE_URL", regional?.apiBaseUrl);
+  const loginBaseUrl = hostUrl("GENESYS_LOGIN_BASE_URL", regional?.loginBaseUrl);
+  if ((apiBaseUrl === undefined || loginBaseUrl === undefined) && region === "") {
+    problems.push("GENESYS_REGION is not set: HANDOVER_CONTEXT=participant-data calls the org's region (or set GENESYS_API_BASE_URL and GENESYS_LOGIN_BASE_URL)");
+  }
+
+  const prefix = env.HANDOVER_CONTEXT_PREFIX ?? "virtualAgent.context.";
+  if (!/^[A-Za-z0-9_.-]{0,100}$/.test(prefix)) problems.push(`HANDOVER_CONTEXT_PREFIX must be letters, digits, ".", "_" or "-" (at most 100), got "${prefix}"`);
+  return {
+    clientId,
+    clientSecret,
+    apiBaseUrl: apiBaseUrl ?? "",
+    loginBaseUrl: loginBaseUrl ?? "",
+    prefix,
+    transcriptTurns: int("HANDOVER_CONTEXT_TURNS", 10, 0, 100),
+    textChars: int("HANDOVER_CONTEXT_TEXT_CHARS", 200, 20, 4000),
+    valueChars: int("HANDOVER_CONTEXT_VALUE_CHARS", 2000, 100, 32000),
+    timeoutMs: int("HANDOVER_CONTEXT_TIMEOUT_MS", 10_000, 500, 60_000),
+    concurrency: int("HANDOVER_CONTEXT_CONCURRENCY", 4, 1, 64),
+  };
 }

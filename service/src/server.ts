@@ -17,7 +17,10 @@ import { toTurnRequest } from "./protocol/request";
 import { normalizeEnumCase, turnRequestSchema, type ValidTurnBody } from "./protocol/requestSchema";
 import generatedTurnValidator from "./generated/turnRequestValidator";
 import { type SessionStore } from "./sessions/store";
-import { answerTurn } from "./turn";
+import { type TranscriptLimits } from "./engine/transcript";
+import { type HandoverSink } from "./handover/participantData";
+import { answerTurn, type TurnDependencies } from "./turn";
+import { type UpstreamCaller } from "./upstream/client";
 
 export const TURN_ROUTE = "/botconnector/messages";
 
@@ -34,6 +37,10 @@ export interface ServerOptions {
   requestTimeoutMs: number;
   logCustomerText: boolean;
   now?: () => Date;
+  /** Calls the upstream agents of the bots that have some. */
+  upstreams?: UpstreamCaller;
+  /** Hand-over context: where it goes after the answer, and the transcript kept for it. */
+  handover?: { sink: HandoverSink; transcript: TranscriptLimits };
 }
 
 declare module "fastify" {
@@ -124,6 +131,14 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     schemaController: { compilersFactory: precompiledCompilers },
   });
   const isAccepted = tokenMatcher(options.verifyTokens);
+  const turnDeps: TurnDependencies = {
+    store,
+    metrics,
+    budgetMs: options.turnBudgetMs,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.upstreams ? { upstreams: options.upstreams } : {}),
+    ...(options.handover ? { transcript: options.handover.transcript } : {}),
+  };
   const tokenHeader = options.verifyTokenHeader.toLowerCase();
 
   // After close() begins, answers still in flight end their keep-alive connection, so the server can
@@ -219,7 +234,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       });
       metrics.inFlight.inc();
       try {
-        const result = await answerTurn(turn, resolution, { store, metrics, budgetMs: options.turnBudgetMs, ...(options.now ? { now: options.now } : {}) }, request.startedAt, log);
+        const result = await answerTurn(turn, resolution, turnDeps, request.startedAt, log);
         const seconds = (performance.now() - request.startedAt) / 1000;
         metrics.observeTurn(result.bot, result.version, result.outcome, seconds);
         log.info(
@@ -235,7 +250,10 @@ export function buildServer(options: ServerOptions): FastifyInstance {
           },
           "turn",
         );
-        return reply.type("application/json; charset=utf-8").send(result.response);
+        const sent = reply.type("application/json; charset=utf-8").send(result.response);
+        // Hand-over context is written after the answer is on its way, never delaying it (docs/handover-context.md).
+        if (result.handover) options.handover?.sink.submit(result.handover, log);
+        return sent;
       } finally {
         metrics.inFlight.dec();
       }

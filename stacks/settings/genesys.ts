@@ -12,6 +12,7 @@ import { archyDuration } from "../../components/genesys/flow/callBotConnector";
 import { type IntentActionChoice } from "../../components/genesys/flow/fromBot";
 import { substitutionProblem } from "../../components/genesys/flow/substitution";
 import { domainProblems } from "../../components/genesys/messenger/settings";
+import { handoverContextRole, type OAuthClientRoleArgs } from "../../components/genesys/oauthClient";
 import { type BotChoice, type FlowChoices } from "../../components/genesys/plan";
 import { type GenesysVirtualAgentArgs } from "../../components/genesys/virtualAgent";
 import { type BotDefinition } from "../../service/src/bots/definition";
@@ -22,7 +23,7 @@ export { formatProblems, PROJECT, type ParseOptions, type RawConfig, type Settin
 
 export interface GenesysSettings {
   region: GenesysRegion;
-  names: { integration: string; credential: string; flow: string; messenger: string; serviceClient: string };
+  names: { integration: string; credential: string; flow: string; messenger: string; serviceClient: string; handoverRole: string };
   botConnector: BotConnectorTypeSettings & { verifyTokenHeader: string; verifyToken: "generated" | "config" };
   bot: BotChoice;
   queue: { name: string; existing: boolean };
@@ -48,6 +49,8 @@ export interface GenesysSettings {
     botAvatarUrl?: string;
   };
   serviceClient?: { roles: Array<{ name?: string; id?: string; divisionId?: string }> };
+  /** The service writes hand-over context to participant data (with a least-privilege role of its own). */
+  handoverContext: boolean;
 }
 
 export interface ParsedSettings {
@@ -157,6 +160,7 @@ export function readGenesysSettings(r: Reader): GenesysSettings | undefined {
     r.problem("genesysBotAvatarUrl", "must be an https URL", r.command("genesysBotAvatarUrl", "https://assets.example.com/bot.png"));
   }
   const serviceClient = readServiceClientRoles(r);
+  const handoverContext = r.boolean("genesysHandoverContext", false);
 
   if (r.problems.length > problemsBefore) return undefined;
   const p = prefix as string;
@@ -168,6 +172,7 @@ export function readGenesysSettings(r: Reader): GenesysSettings | undefined {
       flow: `${p} Inbound Message`,
       messenger: `${p} Messenger`,
       serviceClient: `${p} service`,
+      handoverRole: `${p} hand-over context`,
     },
     botConnector: { ...(typeSettings as BotConnectorTypeSettings), verifyTokenHeader: header, verifyToken },
     bot: { ...(botId ? { id: botId } : {}), ...(botVersion ? { version: botVersion } : {}) },
@@ -193,6 +198,7 @@ export function readGenesysSettings(r: Reader): GenesysSettings | undefined {
       ...(botAvatarUrl ? { botAvatarUrl } : {}),
     },
     ...(serviceClient ? { serviceClient } : {}),
+    handoverContext,
   };
 }
 
@@ -321,7 +327,12 @@ export function genesysArgsFromSettings(settings: GenesysSettings, inputs: Genes
       attachments: { enabled: m.attachments },
       bot: { ...(m.botDisplayName ? { displayName: m.botDisplayName } : {}), ...(m.botAvatarUrl ? { avatarUrl: m.botAvatarUrl } : {}) },
     },
-    ...(settings.serviceClient ? { serviceClient: { roles: settings.serviceClient.roles } } : {}),
+    ...(serviceClientRoles(settings).length > 0 ? { serviceClient: { roles: serviceClientRoles(settings) } } : {}),
     botListApi: { region: settings.region },
   };
+}
+
+/** The service client's roles: those configured, plus the least-privilege role hand-over context needs. */
+export function serviceClientRoles(settings: GenesysSettings): OAuthClientRoleArgs[] {
+  return [...(settings.serviceClient?.roles ?? []), ...(settings.handoverContext ? [handoverContextRole(settings.names.handoverRole)] : [])];
 }

@@ -134,5 +134,6 @@ export function virtualAgentArgsFromSettings(settings: StackSettings, inputs: St
     genesys,
     hosting: hostingArgsFromSettings(settings.aws, inputs),
     genesysRegion: settings.genesys.region,
+    handoverContext: settings.genesys.handoverContext,
   };
 }

@@ -110,7 +110,8 @@ export class FakeGenesysPlatform {
   }
 
   static async start(options: FakeOptions = {}): Promise<FakeGenesysPlatform> {
-    const app = Fastify({ logger: false });
+    // Closing ends every connection: a client that aborted a request mid-flight must not keep a test waiting.
+    const app = Fastify({ logger: false, forceCloseConnections: true });
     const fake = new FakeGenesysPlatform(app, options);
     fake.registerCore();
     for (const plugin of options.plugins ?? []) await plugin(app, fake);

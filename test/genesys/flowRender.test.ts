@@ -185,6 +185,7 @@ ${intents.map((i) => `    - intent: ${i}\n      actions: "{{actions:${i}}}"`).jo
 
 describe("outputParametersByIntent", () => {
   it("collects the parameters each intent can return", () => {
-    expect(Object.fromEntries(outputParametersByIntent(definition))).toEqual({ OrderStatus: ["lastTopic"], ReturnCreated: ["lastTopic"] });
+    // Hand-over intents always carry handoverReason (the service sends it with every hand-over).
+    expect(Object.fromEntries(outputParametersByIntent(definition))).toEqual({ AgentRequested: ["handoverReason"], OrderStatus: ["lastTopic"], ReturnCreated: ["lastTopic"] });
   });
 });

@@ -2,7 +2,8 @@ import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadBotDefinitions } from "../../service/src/bots/load";
 import { listStacks, readStackConfig } from "../../components/genesys/tooling/stackFile";
-import { formatProblems, genesysArgsFromSettings, parseGenesysSettings, type RawConfig } from "../../stacks/settings/genesys";
+import { handoverContextRole } from "../../components/genesys/oauthClient";
+import { formatProblems, genesysArgsFromSettings, type GenesysSettings, parseGenesysSettings, type RawConfig, serviceClientRoles } from "../../stacks/settings/genesys";
 
 const root = path.join(__dirname, "..", "..");
 const definitions = loadBotDefinitions(path.join(root, "service", "bots")).map((b) => b.definition);
@@ -48,13 +49,24 @@ describe("parseGenesysSettings", () => {
         flow: "Acme VA Inbound Message",
         messenger: "Acme VA Messenger",
         serviceClient: "Acme VA service",
+        handoverRole: "Acme VA hand-over context",
       },
       botConnector: { integrationTypeId: "type-id", handleUtteranceUriProperty: "uriKey", credentialSlot: "slot", credentialType: "userDefined", verifyTokenHeader: "verify-token", verifyToken: "generated" },
       bot: {},
       queue: { name: "Acme Support", existing: false },
       flow: { followUpTimeout: "PT12H", transferPriority: 0 },
       messenger: { allowedDomains: ["www.acme.example"], allowAllDomains: false, launcher: "On", autoStart: true, attachments: false },
+      handoverContext: false,
     });
+  });
+
+  it("hand-over context gives the service client a least-privilege custom role, besides any roles configured", () => {
+    const on = parseGenesysSettings({ ...minimal, "virtual-agent:genesysHandoverContext": true }).settings;
+    expect(on?.handoverContext).toBe(true);
+    expect(serviceClientRoles(on as GenesysSettings)).toEqual([handoverContextRole("Acme VA hand-over context")]);
+    const both = parseGenesysSettings({ ...minimal, "virtual-agent:genesysHandoverContext": true, "virtual-agent:genesysServiceClientRoles": [{ name: "Reporting" }] }).settings;
+    expect(serviceClientRoles(both as GenesysSettings)).toEqual([{ name: "Reporting" }, handoverContextRole("Acme VA hand-over context")]);
+    expect(serviceClientRoles(parseGenesysSettings(minimal).settings as GenesysSettings)).toEqual([]);
   });
 
   it("reports every missing required key with the command that sets it", () => {

@@ -5,7 +5,7 @@
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { VirtualAgent } from "../../components/virtualAgent";
-import { SERVICE_CLIENT_ENV, validateVirtualAgentArgs, type VirtualAgentArgs } from "../../components/wiring";
+import { HANDOVER_CONTEXT_ENV, SERVICE_CLIENT_ENV, validateVirtualAgentArgs, type VirtualAgentArgs } from "../../components/wiring";
 import { loadBotDefinitions } from "../../service/src/bots/load";
 import { parseStackSettings, virtualAgentArgsFromSettings } from "../../stacks/settings/stack";
 import { setupMocks, type MockCloud } from "../aws/mocks";
@@ -49,6 +49,19 @@ describe("validateVirtualAgentArgs", () => {
     expect(validateVirtualAgentArgs({ ...withClient, genesysRegion: "mars-1", hosting: args.hosting }).list).toEqual([
       { propertyPath: "genesysRegion", reason: '"mars-1" is not a Genesys Cloud region' },
     ]);
+  });
+
+  it("hand-over context needs the service's OAuth client and owns HANDOVER_CONTEXT", () => {
+    const args = devArgs();
+    expect(
+      validateVirtualAgentArgs({
+        ...args,
+        handoverContext: true,
+        hosting: { ...args.hosting, service: { ...args.hosting.service, environment: { [HANDOVER_CONTEXT_ENV.name]: "participant-data" } } },
+      }).list.map((p) => p.propertyPath),
+    ).toEqual(expect.arrayContaining(["handoverContext", "hosting.service.environment.HANDOVER_CONTEXT"]));
+    const withClient: VirtualAgentArgs = { ...args, handoverContext: true, genesys: { ...args.genesys, serviceClient: { roles: [{ name: "VA" }] } } };
+    expect(validateVirtualAgentArgs(withClient).list).toEqual([]);
   });
 
   it("reports the hosting's own rules under hosting.", () => {

@@ -24,6 +24,7 @@ const T = {
   messengerConfig: "genesyscloud:index/webdeploymentsConfiguration:WebdeploymentsConfiguration",
   deployment: "genesyscloud:index/webdeploymentsDeployment:WebdeploymentsDeployment",
   oauthClient: "genesyscloud:index/oauthClient:OauthClient",
+  authRole: "genesyscloud:index/authRole:AuthRole",
   botList: "pulumi-nodejs:dynamic/genesys:BotList",
   token: "random:index/randomPassword:RandomPassword",
   secret: "aws:secretsmanager/secret:Secret",
@@ -268,6 +269,19 @@ describe("differences between the environments", () => {
     // Without a client (dev), neither the secrets nor the region exist.
     expect(Object.keys(secretValues(run("dev")))).toEqual(["VERIFY_TOKEN"]);
     expect(envOf(run("dev")).GENESYS_REGION).toBeUndefined();
+  });
+
+  it("prod: hand-over context is on, through a client whose only role is the least-privilege custom one", () => {
+    const prod = run("prod");
+    expect(envOf(prod).HANDOVER_CONTEXT).toBe("participant-data");
+    const role: CapturedResource = prod.cloud.one(T.authRole);
+    expect(role.inputs.name).toBe("Acme Virtual Agent hand-over context");
+    expect(role.inputs.permissionPolicies).toEqual([{ domain: "conversation", entityName: "communication", actionSets: ["view"] }]);
+    const client: CapturedResource = prod.cloud.one(T.oauthClient);
+    expect(role.id).toMatch(/.+/);
+    expect((client.inputs.roles as Array<{ roleId: unknown }>).map((r) => r.roleId)).toEqual([role.id]);
+    expect(envOf(run("dev")).HANDOVER_CONTEXT).toBeUndefined();
+    expect(run("dev").cloud.ofType(T.authRole)).toHaveLength(0);
   });
 
   it("prod: the hand-over queue is looked up, not created", () => {

@@ -70,8 +70,15 @@ export interface FailurePath {
   message: string;
   queue: string;
   priority: number;
+  /**
+   * Write `<prefix>outcome` = `failure` (and `<prefix>handoverReason` when the flow has that output variable) to
+   * participant data before the transfer, so the agent sees that the bot gave up. Default false.
+   */
+  setParticipantData?: boolean;
 }
 
 export const DEFAULT_INPUT_TEXT = "Message.Message.body";
 export const DEFAULT_FOLLOW_UP_TIMEOUT = "PT12H";
 export const DEFAULT_PARTICIPANT_DATA_PREFIX = "virtualAgent.";
+/** The output parameter the service returns with every hand-over: why the bot handed over. */
+export const HANDOVER_REASON_PARAMETER = "handoverReason";

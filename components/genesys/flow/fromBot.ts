@@ -4,7 +4,7 @@
  */
 import { type BotDefinition } from "../../../service/src/bots/definition";
 import { localizedText } from "../../../service/src/bots/localize";
-import { DEFAULT_FOLLOW_UP_TIMEOUT, DEFAULT_PARTICIPANT_DATA_PREFIX, type FlowDescription, type IntentAction } from "./description";
+import { DEFAULT_FOLLOW_UP_TIMEOUT, DEFAULT_PARTICIPANT_DATA_PREFIX, HANDOVER_REASON_PARAMETER, type FlowDescription, type IntentAction } from "./description";
 
 /** What a deployment may choose for one intent's output path. */
 export interface IntentActionChoice {
@@ -15,6 +15,16 @@ export interface IntentActionChoice {
   /** Sent before the transfer or disconnect. */
   message?: string;
   /** Write intent, slots and output parameters to participant data first (default true). */
+  setParticipantData?: boolean;
+}
+
+/** What a deployment may choose for the failure path. */
+export interface FailurePathChoice {
+  /**
+   * Write `<prefix>outcome` = `failure`, and the hand-over reason when Architect binds output session variables on
+   * the failure path (UNCONFIRMED for v1), to participant data before the transfer (default false: the service's
+   * own hand-over context, HANDOVER_CONTEXT=participant-data, carries the reason and a transcript for Failed turns).
+   */
   setParticipantData?: boolean;
 }
 
@@ -36,20 +46,31 @@ export interface FlowPlan {
   intentActions?: Record<string, IntentActionChoice>;
   participantDataPrefix?: string;
   callBotConnectorTemplate?: string;
+  failurePath?: FailurePathChoice;
 }
 
 export const DEFAULT_FAILURE_MESSAGE = "Sorry, something went wrong on my side. Let me connect you with a colleague.";
 
-/** Output session variables a definition can return with an intent (from its complete and handover nodes). */
+/**
+ * Output session variables a definition can return with each intent: the `parameters` of its complete and
+ * handover nodes, those its upstream agents may return (each agent node's `parameters`, for the intents it may
+ * end with), and `handoverReason` for every hand-over intent (the service sends it with every hand-over), so the
+ * hand-over paths carry the reason to participant data by default.
+ */
 export function outputParametersByIntent(def: BotDefinition): Map<string, string[]> {
   const byIntent = new Map<string, Set<string>>();
+  const add = (intent: string, names: Iterable<string>) => {
+    const set = byIntent.get(intent) ?? new Set<string>();
+    for (const name of names) set.add(name);
+    byIntent.set(intent, set);
+  };
   for (const node of Object.values(def.nodes)) {
     const end = node.complete ?? node.handover;
-    if (!end?.intent || !end.parameters) continue;
-    const set = byIntent.get(end.intent) ?? new Set<string>();
-    for (const key of Object.keys(end.parameters)) set.add(key);
-    byIntent.set(end.intent, set);
+    if (end?.intent && end.parameters) add(end.intent, Object.keys(end.parameters));
+    const agent = node.upstream;
+    if (agent?.parameters?.length) for (const intent of agent.intents ?? Object.keys(def.intents)) add(intent, agent.parameters);
   }
+  for (const [name, intent] of Object.entries(def.intents)) if (intent.handover) add(name, [HANDOVER_REASON_PARAMETER]);
   return new Map([...byIntent].map(([intent, set]) => [intent, [...set].sort()]));
 }
 
@@ -90,6 +111,7 @@ export function describeFlow(plan: FlowPlan): FlowDescription {
       message: plan.failureMessage ?? (technical ? localizedText(technical, def.defaultLanguage, def.defaultLanguage) : DEFAULT_FAILURE_MESSAGE),
       queue: "default",
       priority,
+      setParticipantData: plan.failurePath?.setParticipantData ?? false,
     },
     participantDataPrefix: plan.participantDataPrefix ?? DEFAULT_PARTICIPANT_DATA_PREFIX,
     ...(plan.callBotConnectorTemplate ? { callBotConnectorTemplate: plan.callBotConnectorTemplate } : {}),

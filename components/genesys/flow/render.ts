@@ -19,8 +19,12 @@
  * `If(IsSet(State.<variable>), ToString(State.<variable>), "")` (the intent attribute is a `lit`).
  *
  * Every intent path: optional `setParticipantData` (attribute `<prefix>intent` plus one per slot and output
- * parameter), optional `sendResponse`, then `transferToAcd` or `disconnect`. The failure path: `sendResponse`
- * (the apology), then `transferToAcd`. After the Call Bot Connector action the state ends with `disconnect`.
+ * parameter; hand-over intents always have the output parameter `handoverReason`), optional `sendResponse`, then
+ * `transferToAcd` or `disconnect`. The failure path: optional `setParticipantData` (`<prefix>outcome` = `failure`,
+ * and `<prefix>handoverReason` from its output variable when the flow has one: whether Architect binds output
+ * session variables on the failure path of a v1 Bot Connector is UNCONFIRMED, so it may stay empty), then
+ * `sendResponse` (the apology) and `transferToAcd`. After the Call Bot Connector action the state ends with
+ * `disconnect`.
  *
  * Names of Genesys objects are `{{placeholders}}` in double-quoted scalars: `{{flow_name}}`,
  * `{{bot_integration_name}}`, `{{bot_name}}`, `{{bot_version}}` and `{{queue_<key>}}` per queue.
@@ -32,6 +36,7 @@ import {
   DEFAULT_FOLLOW_UP_TIMEOUT,
   DEFAULT_INPUT_TEXT,
   DEFAULT_PARTICIPANT_DATA_PREFIX,
+  HANDOVER_REASON_PARAMETER,
   type FlowDescription,
   type IntentAction,
   type IntentPath,
@@ -180,6 +185,18 @@ export function renderInboundFlow(d: FlowDescription): RenderedFlow {
       ],
     },
   });
+  const failureData = (): ArchyNode => {
+    const reason = outputs[HANDOVER_REASON_PARAMETER];
+    return {
+      setParticipantData: {
+        name: "Set Participant Data (failure)",
+        attributes: [
+          { attribute: { name: { lit: `${prefix}outcome` }, value: { lit: "failure" } } },
+          ...(reason ? [{ attribute: { name: { lit: `${prefix}${HANDOVER_REASON_PARAMETER}` }, value: { exp: isSetExpression(reason) } } }] : []),
+        ],
+      },
+    };
+  };
   const pathActions = (intent: IntentPath): ArchyNode[] => {
     const actions: ArchyNode[] = [];
     if (intent.action.setParticipantData) actions.push(participantData(intent));
@@ -196,7 +213,11 @@ export function renderInboundFlow(d: FlowDescription): RenderedFlow {
     outputs,
     slotBindings,
     intentActions: d.intents.map((intent) => [intent.name, pathActions(intent)]),
-    failureActions: [respond("failure", d.failure.message), transfer("failure", d.failure.queue, d.failure.priority)],
+    failureActions: [
+      ...(d.failure.setParticipantData ? [failureData()] : []),
+      respond("failure", d.failure.message),
+      transfer("failure", d.failure.queue, d.failure.priority),
+    ],
   };
   const callAction = d.callBotConnectorTemplate ? callBotConnectorFromTemplate(d.callBotConnectorTemplate, spec) : callBotConnectorAction(spec);
 

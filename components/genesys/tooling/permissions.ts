@@ -11,6 +11,8 @@ export interface PermissionNeeds {
   serviceClient: boolean;
   /** Some service-client role is given by name (looked up with getAuthRole). */
   rolesByName: boolean;
+  /** A custom role is created for the service client (hand-over context). */
+  customRole?: boolean;
 }
 
 const crud = (domain: string, entity: string, actions = ["add", "delete", "edit", "view"]) => actions.map((a) => `${domain}:${entity}:${a}`);
@@ -41,6 +43,9 @@ export function requiredPermissions(needs: PermissionNeeds): Array<{ part: strin
       part: "service OAuth client",
       permissions: ["authorization:grant:add", "authorization:grant:view", ...crud("oauth", "client"), ...(needs.rolesByName ? ["authorization:role:view"] : [])],
     });
+  }
+  if (needs.customRole) {
+    groups.push({ part: "service OAuth client's custom role (hand-over context)", permissions: crud("authorization", "role") });
   }
   return groups;
 }

@@ -5,6 +5,70 @@ import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 
+export interface AuthRolePermissionPolicy {
+    /**
+     * Actions allowed on the entity or '*' for all. e.g. 'add'
+     */
+    actionSets: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Conditions specific to this resource. This is only applicable to some permission types.
+     */
+    conditions?: pulumi.Input<inputs.AuthRolePermissionPolicyConditions | undefined>;
+    /**
+     * Permission domain. e.g 'directory'
+     */
+    domain: pulumi.Input<string>;
+    /**
+     * Permission entity or '*' for all. e.g. 'user'
+     */
+    entityName: pulumi.Input<string>;
+}
+
+export interface AuthRolePermissionPolicyConditions {
+    /**
+     * Conjunction for condition terms (AND | OR).
+     */
+    conjunction: pulumi.Input<string>;
+    /**
+     * Terms of the condition.
+     */
+    terms: pulumi.Input<pulumi.Input<inputs.AuthRolePermissionPolicyConditionsTerm>[]>;
+}
+
+export interface AuthRolePermissionPolicyConditionsTerm {
+    /**
+     * Operands for this condition.
+     */
+    operands: pulumi.Input<pulumi.Input<inputs.AuthRolePermissionPolicyConditionsTermOperand>[]>;
+    /**
+     * Operator type (EQ | IN | GE | GT | LE | LT).
+     */
+    operator: pulumi.Input<string>;
+    /**
+     * Variable name being compared. This varies depending on the permission.
+     */
+    variableName: pulumi.Input<string>;
+}
+
+export interface AuthRolePermissionPolicyConditionsTermOperand {
+    /**
+     * Queue ID for QUEUE types.
+     */
+    queueId?: pulumi.Input<string | undefined>;
+    /**
+     * Value type (USER | QUEUE | SCALAR | VARIABLE).
+     */
+    type: pulumi.Input<string>;
+    /**
+     * User ID for USER types.
+     */
+    userId?: pulumi.Input<string | undefined>;
+    /**
+     * Value for operand. For USER or QUEUE types, use user*id or queue*id instead.
+     */
+    value?: pulumi.Input<string | undefined>;
+}
+
 export interface IntegrationConfig {
     /**
      * Integration advanced config (JSON string).

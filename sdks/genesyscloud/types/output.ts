@@ -5,6 +5,70 @@ import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 
+export interface AuthRolePermissionPolicy {
+    /**
+     * Actions allowed on the entity or '*' for all. e.g. 'add'
+     */
+    actionSets: string[];
+    /**
+     * Conditions specific to this resource. This is only applicable to some permission types.
+     */
+    conditions?: outputs.AuthRolePermissionPolicyConditions;
+    /**
+     * Permission domain. e.g 'directory'
+     */
+    domain: string;
+    /**
+     * Permission entity or '*' for all. e.g. 'user'
+     */
+    entityName: string;
+}
+
+export interface AuthRolePermissionPolicyConditions {
+    /**
+     * Conjunction for condition terms (AND | OR).
+     */
+    conjunction: string;
+    /**
+     * Terms of the condition.
+     */
+    terms: outputs.AuthRolePermissionPolicyConditionsTerm[];
+}
+
+export interface AuthRolePermissionPolicyConditionsTerm {
+    /**
+     * Operands for this condition.
+     */
+    operands: outputs.AuthRolePermissionPolicyConditionsTermOperand[];
+    /**
+     * Operator type (EQ | IN | GE | GT | LE | LT).
+     */
+    operator: string;
+    /**
+     * Variable name being compared. This varies depending on the permission.
+     */
+    variableName: string;
+}
+
+export interface AuthRolePermissionPolicyConditionsTermOperand {
+    /**
+     * Queue ID for QUEUE types.
+     */
+    queueId?: string;
+    /**
+     * Value type (USER | QUEUE | SCALAR | VARIABLE).
+     */
+    type: string;
+    /**
+     * User ID for USER types.
+     */
+    userId?: string;
+    /**
+     * Value for operand. For USER or QUEUE types, use user*id or queue*id instead.
+     */
+    value?: string;
+}
+
 export interface IntegrationConfig {
     /**
      * Integration advanced config (JSON string).

@@ -133,6 +133,44 @@ export interface HandoverDef {
   say?: MessageDef[];
 }
 
+/**
+ * Hands the conversation (or a part of it) to an upstream HTTP agent declared under `upstreams`: the agent
+ * answers this turn and every following one until it completes, hands over or returns control to `next`.
+ */
+export interface UpstreamNodeDef {
+  /** The name of the agent under `upstreams`. */
+  agent: string;
+  /** Intents the agent may end the session with (default: every declared intent). */
+  intents?: string[];
+  /** Variables the agent may set (readable as `vars.<name>` by later nodes and slot templates). */
+  variables?: string[];
+  /** Output session variables the agent may return with an intent (flat strings, as Architect needs). */
+  parameters?: string[];
+  /** Where to continue when the agent fails (timeout, unreachable, invalid reply, circuit open); default: the turn ends `Failed`. */
+  onFailure?: string;
+}
+
+/** How the service authenticates to an upstream agent; secrets come from the environment, never from the file. */
+export type UpstreamAuthDef = { type: "bearer"; tokenEnv: string } | { type: "hmac"; secretEnv: string };
+
+/** An upstream HTTP agent: where it is (per environment), how to authenticate, how long to wait, when to stop calling. */
+export interface UpstreamDef {
+  description?: string;
+  /** Environment variable holding the agent's URL (https, or http to a loopback host). */
+  urlEnv: string;
+  auth: UpstreamAuthDef;
+  /** Timeout of one call in milliseconds (default 2000); never more than what is left of the turn budget. */
+  timeoutMs?: number;
+  /** Attempts per turn when a retry is safe (default 2: one retry; 1 turns retries off). */
+  maxAttempts?: number;
+  circuitBreaker?: {
+    /** Consecutive failed calls that open the circuit (default 5). */
+    failureThreshold?: number;
+    /** Seconds the circuit stays open before one trial call is let through (default 30). */
+    openSeconds?: number;
+  };
+}
+
 export interface NodeDef {
   say?: MessageDef[];
   question?: QuestionDef;
@@ -141,11 +179,12 @@ export interface NodeDef {
   set?: Record<string, string>;
   complete?: CompleteDef;
   handover?: HandoverDef;
-  /** The node that follows (say, question, optionalQuestion, set). */
+  upstream?: UpstreamNodeDef;
+  /** The node that follows (say, question, optionalQuestion, set; for upstream: where the agent returns control). */
   next?: string;
 }
 
-export const NODE_KINDS = ["say", "question", "optionalQuestion", "branch", "set", "complete", "handover"] as const;
+export const NODE_KINDS = ["say", "question", "optionalQuestion", "branch", "set", "complete", "handover", "upstream"] as const;
 export type NodeKind = (typeof NODE_KINDS)[number];
 
 export interface IntentDef {
@@ -178,6 +217,8 @@ export interface BotDefinition {
   parameters?: Record<string, string>;
   start: string;
   interrupts?: InterruptDef[];
+  /** Upstream HTTP agents that `upstream` nodes hand the conversation to, by name. */
+  upstreams?: Record<string, UpstreamDef>;
   /** Messages used by the engine itself (stale button, budget exceeded, ...), per language. */
   systemMessages?: Partial<Record<SystemMessageKey, LocalizedText>>;
   nodes: Record<string, NodeDef>;

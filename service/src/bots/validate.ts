@@ -10,6 +10,7 @@ import {
   type NodeDef,
   NODE_KINDS,
   type NodeKind,
+  type UpstreamNodeDef,
 } from "./definition";
 import { GENESYS_LIMITS, textLimitFor } from "./limits";
 import { TemplateSyntaxError, templateRefs } from "./template";
@@ -20,7 +21,7 @@ export interface DefinitionIssue {
   message: string;
 }
 
-type Path = ReadonlyArray<string | number>;
+export type Path = ReadonlyArray<string | number>;
 
 export function pointer(path: Path): string {
   return "/" + path.map((p) => String(p).replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
@@ -45,9 +46,74 @@ export function successors(node: NodeDef): Array<{ target: string; path: Path; w
   const question = node.question ?? node.optionalQuestion;
   if (question?.onNoMatch) out.push({ target: question.onNoMatch, path: [kind ?? "question", "onNoMatch"], waits: true });
   if (node.optionalQuestion?.skip.next) out.push({ target: node.optionalQuestion.skip.next, path: ["optionalQuestion", "skip", "next"], waits: true });
+  // An agent's failure or its return of control continues in the same turn: neither waits for the customer.
+  if (node.upstream?.onFailure) out.push({ target: node.upstream.onFailure, path: ["upstream", "onFailure"], waits: false });
   node.branch?.cases.forEach((c, i) => out.push({ target: c.next, path: ["branch", "cases", i, "next"], waits: false }));
   if (node.branch) out.push({ target: node.branch.default, path: ["branch", "default"], waits: false });
   return out;
+}
+
+/** How message checks report problems and check one text (its languages, templates and length). */
+export interface MessageCheck {
+  report(path: Path, message: string): void;
+  text(path: Path, text: LocalizedText, limit: number): void;
+  /** The channel limit of a message text. */
+  textLimit: number;
+}
+
+function checkCard(path: Path, card: CardDef, payloads: Map<string, string>, check: MessageCheck): void {
+  check.text([...path, "title"], card.title, 256);
+  if (card.description) check.text([...path, "description"], card.description, 1024);
+  const all: CardActionDef[] = card.defaultAction ? [card.defaultAction, ...card.actions] : card.actions;
+  all.forEach((action, i) => {
+    const actionPath = card.defaultAction && i === 0 ? [...path, "defaultAction"] : [...path, "actions", card.defaultAction ? i - 1 : i];
+    check.text([...actionPath, "label"], action.label, 128);
+    if (action.type === "postback") {
+      const seen = payloads.get(action.payload);
+      if (seen) check.report(actionPath, `payload "${action.payload}" is already used by ${seen}; button payloads must be unique within a card or carousel`);
+      else payloads.set(action.payload, pointer(actionPath));
+    }
+  });
+}
+
+/**
+ * The rules every message Genesys renders must keep, whoever wrote it (a bot definition or an upstream agent):
+ * one form per message, quick reply payloads unique within a message, at most 10 cards in a carousel, postback
+ * payloads unique within a card or carousel, and each text within its limit.
+ */
+export function checkMessageList(path: Path, messages: readonly MessageDef[], check: MessageCheck): void {
+  messages.forEach((m, i) => {
+    const mp = [...path, i];
+    const forms = [m.text !== undefined || m.quickReplies !== undefined, m.card !== undefined, m.carousel !== undefined].filter(Boolean).length;
+    if (forms !== 1) check.report(mp, "a message is text (optionally with quickReplies), quickReplies alone, one card, or one carousel");
+    if (m.text !== undefined) check.text([...mp, "text"], m.text, check.textLimit);
+    if (m.quickReplies) {
+      if (m.quickReplies.length > GENESYS_LIMITS.quickRepliesPerMessage) {
+        check.report([...mp, "quickReplies"], `${m.quickReplies.length} quick replies; at most ${GENESYS_LIMITS.quickRepliesPerMessage} per message`);
+      }
+      const seen = new Set<string>();
+      m.quickReplies.forEach((qr, j) => {
+        check.text([...mp, "quickReplies", j, "label"], qr.label, 128);
+        if (seen.has(qr.payload)) check.report([...mp, "quickReplies", j, "payload"], `payload "${qr.payload}" repeats within the message`);
+        seen.add(qr.payload);
+      });
+    }
+    if (m.card) checkCard([...mp, "card"], m.card, new Map(), check);
+    if (m.carousel) {
+      if (m.carousel.length > GENESYS_LIMITS.cardsPerCarousel) {
+        check.report([...mp, "carousel"], `${m.carousel.length} cards; Genesys allows at most ${GENESYS_LIMITS.cardsPerCarousel} in a carousel`);
+      }
+      const payloads = new Map<string, string>();
+      m.carousel.forEach((card, j) => checkCard([...mp, "carousel", j], card, payloads, check));
+    }
+  });
+}
+
+/** Variables the service reads for itself: an upstream must never be sent one of these as its secret. */
+const SERVICE_OWN_ENV = new Set(["VERIFY_TOKEN", "GENESYS_CLIENT_ID", "GENESYS_CLIENT_SECRET"]);
+
+function isServiceOwnEnv(name: string): boolean {
+  return SERVICE_OWN_ENV.has(name) || name.startsWith("AWS_");
 }
 
 /**
@@ -81,6 +147,7 @@ export function validateDefinition(def: BotDefinition): DefinitionIssue[] {
     const q = node.question ?? node.optionalQuestion;
     if (q) assignedVars.add(q.var);
     for (const v of Object.keys(node.set ?? {})) assignedVars.add(v);
+    for (const v of node.upstream?.variables ?? []) assignedVars.add(v);
   }
 
   const checkRef = (path: Path, ref: string) => {
@@ -118,47 +185,8 @@ export function validateDefinition(def: BotDefinition): DefinitionIssue[] {
       if (!languages.has(lang)) report([...path, lang], `language "${lang}" is not one of languages (${def.languages.join(", ")})`);
     }
   };
-  const checkCardAction = (path: Path, action: CardActionDef) => {
-    checkText([...path, "label"], action.label, 128);
-  };
-  const checkCard = (path: Path, card: CardDef, payloads: Map<string, string>) => {
-    checkText([...path, "title"], card.title, 256);
-    if (card.description) checkText([...path, "description"], card.description, 1024);
-    const all = card.defaultAction ? [card.defaultAction, ...card.actions] : card.actions;
-    all.forEach((action, i) => {
-      const actionPath = card.defaultAction && i === 0 ? [...path, "defaultAction"] : [...path, "actions", card.defaultAction ? i - 1 : i];
-      checkCardAction(actionPath, action);
-      if (action.type === "postback") {
-        const seen = payloads.get(action.payload);
-        if (seen) report(actionPath, `payload "${action.payload}" is already used by ${seen}; button payloads must be unique within a card or carousel`);
-        else payloads.set(action.payload, pointer(actionPath));
-      }
-    });
-  };
-  const checkMessages = (path: Path, messages: MessageDef[]) => {
-    messages.forEach((m, i) => {
-      const mp = [...path, i];
-      const forms = [m.text !== undefined || m.quickReplies !== undefined, m.card !== undefined, m.carousel !== undefined].filter(Boolean).length;
-      if (forms !== 1) report(mp, "a message is text (optionally with quickReplies), quickReplies alone, one card, or one carousel");
-      if (m.text !== undefined) checkText([...mp, "text"], m.text);
-      if (m.quickReplies) {
-        const seen = new Set<string>();
-        m.quickReplies.forEach((qr, j) => {
-          checkText([...mp, "quickReplies", j, "label"], qr.label, 128);
-          if (seen.has(qr.payload)) report([...mp, "quickReplies", j, "payload"], `payload "${qr.payload}" repeats within the message`);
-          seen.add(qr.payload);
-        });
-      }
-      if (m.card) checkCard([...mp, "card"], m.card, new Map());
-      if (m.carousel) {
-        if (m.carousel.length > GENESYS_LIMITS.cardsPerCarousel) {
-          report([...mp, "carousel"], `${m.carousel.length} cards; Genesys allows at most ${GENESYS_LIMITS.cardsPerCarousel} in a carousel`);
-        }
-        const payloads = new Map<string, string>();
-        m.carousel.forEach((card, j) => checkCard([...mp, "carousel", j], card, payloads));
-      }
-    });
-  };
+  const messageCheck: MessageCheck = { report, text: checkText, textLimit };
+  const checkMessages = (path: Path, messages: MessageDef[]) => checkMessageList(path, messages, messageCheck);
   /** The engine adds a question's buttons to its last prompt message when that holds text or quick replies. */
   const checkQuestionButtons = (path: Path, messages: MessageDef[], added: number) => {
     const last = messages[messages.length - 1];
@@ -239,6 +267,18 @@ export function validateDefinition(def: BotDefinition): DefinitionIssue[] {
     for (const [name, template] of Object.entries(params ?? {})) checkTemplate([...path, name], template);
   };
 
+  const usedUpstreams = new Set<string>();
+  const checkUpstreamNode = (path: Path, u: UpstreamNodeDef) => {
+    if (!Object.hasOwn(def.upstreams ?? {}, u.agent)) report([...path, "agent"], `upstream "${u.agent}" is not declared under upstreams`);
+    usedUpstreams.add(u.agent);
+    u.intents?.forEach((intent, i) => {
+      if (!Object.hasOwn(def.intents, intent)) report([...path, "intents", i], `intent "${intent}" is not declared under intents`);
+    });
+    u.variables?.forEach((v, i) => {
+      if (v === "__proto__") report([...path, "variables", i], 'variable name "__proto__" is reserved');
+    });
+  };
+
   // Own properties only: a reference to "constructor" or "__proto__" must not find Object.prototype's.
   if (!Object.hasOwn(def.nodes, def.start)) report(["start"], `node "${def.start}" does not exist`);
   def.interrupts?.forEach((intr, i) => {
@@ -258,7 +298,8 @@ export function validateDefinition(def: BotDefinition): DefinitionIssue[] {
     }
     const kind = kinds[0] as NodeKind;
     if (CONTINUING.has(kind) && !node.next) report(np, `a ${kind} node needs next`);
-    if (!CONTINUING.has(kind) && node.next) report([...np, "next"], `a ${kind} node does not continue; remove next`);
+    // An upstream node's next is optional: where the agent returns control, if it may.
+    if (!CONTINUING.has(kind) && kind !== "upstream" && node.next) report([...np, "next"], `a ${kind} node does not continue; remove next`);
     for (const s of successors(node)) {
       if (!Object.hasOwn(def.nodes, s.target)) report([...np, ...s.path], `node "${s.target}" does not exist`);
     }
@@ -306,6 +347,15 @@ export function validateDefinition(def: BotDefinition): DefinitionIssue[] {
       checkTemplate([...np, "handover", "reason"], h.reason);
       checkParameters([...np, "handover", "parameters"], h.parameters);
       if (h.say) checkMessages([...np, "handover", "say"], h.say);
+    }
+    if (node.upstream) checkUpstreamNode([...np, "upstream"], node.upstream);
+  }
+  for (const [name, upstream] of Object.entries(def.upstreams ?? {})) {
+    if (!usedUpstreams.has(name)) report(["upstreams", name], `upstream "${name}" is declared but no upstream node uses it`);
+    const secretEnv = upstream.auth.type === "bearer" ? ["tokenEnv", upstream.auth.tokenEnv] : ["secretEnv", upstream.auth.secretEnv];
+    for (const [field, envName] of [["urlEnv", upstream.urlEnv], secretEnv] as const) {
+      const path = field === "urlEnv" ? ["upstreams", name, "urlEnv"] : ["upstreams", name, "auth", field];
+      if (isServiceOwnEnv(envName)) report(path, `${envName} belongs to the service itself; give the agent a variable of its own`);
     }
   }
 

@@ -16,18 +16,21 @@ export function renderText(text: LocalizedText, ctx: RenderContext, limit = ctx.
   return rendered.length > limit ? rendered.slice(0, limit - 1) + "…" : rendered;
 }
 
-function renderAction(action: CardActionDef, ctx: RenderContext): CardAction {
-  const text = renderText(action.label, ctx, 128);
-  return action.type === "link" ? { type: "Link", text, url: action.url } : { type: "Postback", text, payload: action.payload };
+/** Turns one text of a message into what is sent, within a limit (labels 128, titles 256, descriptions 1024). */
+type TextOf = (text: LocalizedText, limit: number) => string;
+
+function buildAction(action: CardActionDef, text: TextOf): CardAction {
+  const label = text(action.label, 128);
+  return action.type === "link" ? { type: "Link", text: label, url: action.url } : { type: "Postback", text: label, payload: action.payload };
 }
 
-function renderCard(card: CardDef, ctx: RenderContext): Card {
+function buildCard(card: CardDef, text: TextOf): Card {
   return {
-    title: renderText(card.title, ctx, 256),
-    ...(card.description ? { description: renderText(card.description, ctx, 1024) } : {}),
+    title: text(card.title, 256),
+    ...(card.description ? { description: text(card.description, 1024) } : {}),
     ...(card.image ? { image: card.image } : {}),
-    ...(card.defaultAction ? { defaultAction: renderAction(card.defaultAction, ctx) } : {}),
-    actions: card.actions.map((a) => renderAction(a, ctx)),
+    ...(card.defaultAction ? { defaultAction: buildAction(card.defaultAction, text) } : {}),
+    actions: card.actions.map((a) => buildAction(a, text)),
   };
 }
 
@@ -35,19 +38,31 @@ export function quickReply(text: string, payload: string, image?: string): Quick
   return { contentType: "QuickReply", quickReply: { text, payload, ...(image ? { image } : {}), action: "Message" } };
 }
 
-/** Renders definition messages into Bot Connector reply messages in the customer's language. */
-export function renderMessages(defs: readonly MessageDef[], ctx: RenderContext): ReplyMessage[] {
+function buildMessages(defs: readonly MessageDef[], text: TextOf, textLimit: number): ReplyMessage[] {
   return defs.map((m): ReplyMessage => {
-    if (m.card) return { type: "Structured", content: [{ contentType: "Card", card: renderCard(m.card, ctx) }] };
-    if (m.carousel) return { type: "Structured", content: [{ contentType: "Carousel", carousel: { cards: m.carousel.map((c) => renderCard(c, ctx)) } }] };
-    const text = m.text === undefined ? undefined : renderText(m.text, ctx);
-    if (!m.quickReplies) return { type: "Text", text: text ?? "" };
+    if (m.card) return { type: "Structured", content: [{ contentType: "Card", card: buildCard(m.card, text) }] };
+    if (m.carousel) return { type: "Structured", content: [{ contentType: "Carousel", carousel: { cards: m.carousel.map((c) => buildCard(c, text)) } }] };
+    const body = m.text === undefined ? undefined : text(m.text, textLimit);
+    if (!m.quickReplies) return { type: "Text", text: body ?? "" };
     return {
       type: "Structured",
-      ...(text !== undefined ? { text } : {}),
-      content: m.quickReplies.map((qr) => quickReply(renderText(qr.label, ctx, 128), qr.payload, qr.image)),
+      ...(body !== undefined ? { text: body } : {}),
+      content: m.quickReplies.map((qr) => quickReply(text(qr.label, 128), qr.payload, qr.image)),
     };
   });
+}
+
+/** Renders definition messages into Bot Connector reply messages in the customer's language. */
+export function renderMessages(defs: readonly MessageDef[], ctx: RenderContext): ReplyMessage[] {
+  return buildMessages(defs, (text, limit) => renderText(text, ctx, limit), ctx.textLimit);
+}
+
+/**
+ * Reply messages from messages whose texts are literal strings (an upstream agent's, already checked against every
+ * limit): no template is evaluated in them, so `{{vars.x}}` in an agent's text stays text.
+ */
+export function literalMessages(defs: readonly MessageDef[]): ReplyMessage[] {
+  return buildMessages(defs, (text) => (typeof text === "string" ? text : ""), Number.POSITIVE_INFINITY);
 }
 
 /** Adds quick replies to the last message when it is plain text, else as a message of their own. */

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   type BotDefinition,
   type InterruptDef,
@@ -5,16 +6,21 @@ import {
   type NodeDef,
   type QuestionDef,
   type SystemMessageKey,
+  type UpstreamNodeDef,
 } from "../bots/definition";
+import { GENESYS_LIMITS } from "../bots/limits";
 import { chooseLanguage, localizedText, localizedWords, normalizeWords } from "../bots/localize";
 import { evaluateTemplate, renderTemplate, type TemplateScope, valueToText } from "../bots/template";
 import { nodeKind } from "../bots/validate";
 import { type BotResponse, type QuickReplyContent, type ReplyMessage, type SlotValue, type TurnRequest } from "../protocol/types";
 import { type Answer, NO_PAYLOAD, parseAnswer, YES_PAYLOAD, yesNoLabels } from "./answers";
 import { evaluateCondition } from "./conditions";
-import { appendQuickReplies, quickReply, type RenderContext, renderMessages, renderText, splitPayload, tagPayloads } from "./content";
+import { CONTRACT_VERSION, MAX_REPLY_MESSAGES, type UpstreamAction, type UpstreamInput, type UpstreamOutcome, type UpstreamRequest } from "../upstream/contract";
+import { checkUpstreamReply, type ReplyCheck } from "../upstream/reply";
+import { appendQuickReplies, literalMessages, quickReply, type RenderContext, renderMessages, renderText, splitPayload, tagPayloads } from "./content";
 import { formatSlotValue } from "./slots";
 import { type SessionState, type VarValue } from "./state";
+import { appendTranscript, type TranscriptLimits } from "./transcript";
 
 /** A bot ready to run: its definition plus what is derived once at load time. */
 export interface RunnableBot {
@@ -24,10 +30,43 @@ export interface RunnableBot {
 
 export interface EngineContext {
   now: Date;
+  /** Keep a short transcript in the session (for hand-over context); off when absent. */
+  transcript?: TranscriptLimits;
+  /**
+   * Answers upstream calls synchronously, for `runTurn` (tests, tools). The service uses `beginTurn` and performs
+   * the calls itself; without either, an upstream node fails as unreachable.
+   */
+  upstream?: (call: UpstreamCall) => UpstreamOutcome;
 }
 
 /** What happened in a turn, for logs and metrics (never customer text). */
-export type TurnEvent = "started" | "answered" | "reprompted" | "no-match" | "skipped" | "stale-button" | "interrupted" | "replayed";
+export type TurnEvent =
+  | "started"
+  | "answered"
+  | "reprompted"
+  | "no-match"
+  | "skipped"
+  | "stale-button"
+  | "interrupted"
+  | "replayed"
+  | "upstream"
+  | "upstream-failed";
+
+/**
+ * A call to an upstream agent the engine needs before it can finish the turn. The engine stays free of I/O: the
+ * caller sends `request`, checks the parsed reply with `check` and resumes the turn with the outcome.
+ */
+export interface UpstreamCall {
+  /** The agent's name under the definition's `upstreams`. */
+  agent: string;
+  node: string;
+  request: UpstreamRequest;
+  /** Checks a parsed JSON reply against the contract and what this node allows. */
+  check(raw: unknown): ReplyCheck;
+}
+
+/** A turn in progress: finished, or waiting for an upstream call. */
+export type TurnStep = { kind: "done"; outcome: TurnOutcome } | { kind: "upstream"; call: UpstreamCall; resume(outcome: UpstreamOutcome): TurnStep };
 
 export interface TurnOutcome {
   state: SessionState;
@@ -45,6 +84,20 @@ export const SKIP_PAYLOAD = "__skip__";
 const NO_QUESTION_TAG = "_";
 /** Bound on nodes visited in one turn; definitions are checked for loops, this guards the engine itself. */
 const MAX_STEPS = 500;
+/** Bound on upstream calls in one turn (definitions forbid cycles through agents that never wait; this guards the engine). */
+const MAX_UPSTREAM_CALLS = 3;
+
+/** The engine waits for an upstream agent before the turn can go on. */
+interface Suspension {
+  suspended: UpstreamCall;
+}
+
+/** Where running nodes stopped: an answer for Genesys, or an upstream call to make first. */
+type RunResult = BotResponse | Suspension;
+
+function isSuspension(result: RunResult): result is Suspension {
+  return "suspended" in result;
+}
 
 const DEFAULT_SYSTEM_MESSAGES: Record<SystemMessageKey, string> = {
   staleButton: "That option belongs to an earlier question.",
@@ -75,10 +128,12 @@ class Turn {
   readonly messages: ReplyMessage[] = [];
   readonly warnings: string[] = [];
   readonly def: BotDefinition;
+  private upstreamCalls = 0;
 
   constructor(
     readonly bot: RunnableBot,
     readonly state: SessionState,
+    private readonly request: TurnRequest,
     private readonly now: Date,
   ) {
     this.def = bot.definition;
@@ -147,7 +202,10 @@ class Turn {
 
   /** Ends the session `Complete` with an intent, its declared slots and output parameters. */
   complete(intent: string, slotTemplates: Record<string, string> | undefined, parameters: Record<string, string> | undefined): BotResponse {
-    const slotValues = this.slots(intent, slotTemplates);
+    return this.completeWith(intent, this.slots(intent, slotTemplates), parameters);
+  }
+
+  completeWith(intent: string, slotValues: Record<string, SlotValue> | undefined, parameters: Record<string, string> | undefined): BotResponse {
     this.end("Complete");
     return {
       botState: "Complete",
@@ -164,8 +222,8 @@ class Turn {
     return { botState: "Failed", replymessages: this.messages, errorInfo: { errorCode, errorMessage }, ...(parameters ? { parameters } : {}) };
   }
 
-  /** Runs nodes from `startId` until one waits for the customer or ends the session. */
-  run(startId: string, pending?: Answer): BotResponse {
+  /** Runs nodes from `startId` until one waits for the customer, ends the session or needs an upstream agent. */
+  run(startId: string, pending?: Answer): RunResult {
     let id = startId;
     for (let step = 0; step < MAX_STEPS; step++) {
       const node = this.def.nodes[id] as NodeDef;
@@ -212,14 +270,110 @@ class Turn {
           if (!h.intent) return this.fail("HANDOVER", reason, parameters);
           return this.complete(h.intent, h.slots, parameters);
         }
+        case "upstream":
+          // The agent gets the customer's input of this turn, even if a question before it already used it.
+          return this.callUpstream(id, "start", this.input);
       }
     }
     return this.fail("ENGINE_LOOP", `more than ${MAX_STEPS} nodes in one turn`);
   }
 
+  /** The customer's input as an agent sees it (a button of the agent's own carries its payload). */
+  get input(): UpstreamInput {
+    return { type: "text", text: this.request.input.text };
+  }
+
+  /** Asks for a call to the agent of an upstream node; the turn goes on in `resumeUpstream`. */
+  callUpstream(nodeId: string, event: UpstreamRequest["event"], input: UpstreamInput): RunResult {
+    if (++this.upstreamCalls > MAX_UPSTREAM_CALLS) return this.fail("ENGINE_LOOP", `more than ${MAX_UPSTREAM_CALLS} upstream calls in one turn`);
+    const nodeDef = this.def.nodes[nodeId] as NodeDef;
+    const node = nodeDef.upstream as UpstreamNodeDef;
+    const allowedIntents = Object.fromEntries(
+      (node.intents ?? Object.keys(this.def.intents)).map((name) => [name, this.def.intents[name] ?? {}] as const),
+    );
+    const actions: UpstreamAction[] = ["continue", "complete", "handover", ...(nodeDef.next ? (["return"] as const) : [])];
+    const request: UpstreamRequest = {
+      version: CONTRACT_VERSION,
+      requestId: requestId(this.request, this.state.turns, nodeId, this.upstreamCalls),
+      event,
+      bot: { id: this.def.id, version: this.def.version },
+      node: nodeId,
+      botSessionId: this.request.botSessionId,
+      genesysConversationId: this.state.genesysConversationId,
+      language: this.state.language,
+      turn: this.state.turns,
+      input,
+      parameters: { ...this.state.params },
+      variables: { ...this.state.vars },
+      allowed: {
+        actions,
+        intents: Object.fromEntries(Object.entries(allowedIntents).map(([name, i]) => [name, { handover: i.handover === true, slots: { ...i.slots } }])),
+        variables: [...(node.variables ?? [])],
+        parameters: [...(node.parameters ?? [])],
+      },
+      limits: {
+        textLength: this.bot.textLimit,
+        quickRepliesPerMessage: GENESYS_LIMITS.quickRepliesPerMessage,
+        cardsPerCarousel: GENESYS_LIMITS.cardsPerCarousel,
+        messages: MAX_REPLY_MESSAGES,
+      },
+    };
+    const constraints = {
+      intents: allowedIntents,
+      variables: new Set(node.variables ?? []),
+      parameters: new Set(node.parameters ?? []),
+      canReturn: nodeDef.next !== undefined,
+      textLimit: this.bot.textLimit,
+    };
+    return { suspended: { agent: node.agent, node: nodeId, request, check: (raw) => checkUpstreamReply(raw, constraints) } };
+  }
+
+  /** Goes on after an upstream call: the agent's messages and decision, or the node's failure path. */
+  resumeUpstream(call: UpstreamCall, outcome: UpstreamOutcome): RunResult {
+    const nodeDef = this.def.nodes[call.node] as NodeDef;
+    const node = nodeDef.upstream as UpstreamNodeDef;
+    if (!outcome.ok) {
+      delete this.state.awaiting;
+      if (node.onFailure) return this.run(node.onFailure);
+      this.say(systemMessage(this.def, "technicalProblem", this.state.language));
+      return this.fail(outcome.errorCode, outcome.errorMessage);
+    }
+    const reply = outcome.reply;
+    this.messages.push(...literalMessages(reply.messages));
+    for (const [name, value] of Object.entries(reply.variables ?? {})) this.state.vars[name] = value;
+    switch (reply.action) {
+      case "continue":
+        // The agent answers the customer's next message too: the node waits like a question does.
+        this.state.awaiting = { node: call.node, attempts: 0 };
+        tagPayloads(this.messages, call.node);
+        return { botState: "MoreData", replymessages: this.messages };
+      case "complete":
+        return this.completeWith(reply.intent as string, reply.slotValues, reply.parameters);
+      case "handover": {
+        const reason = reply.reason as string;
+        const parameters = { ...reply.parameters, handoverReason: reason };
+        if (!reply.intent) return this.fail("HANDOVER", reason, parameters);
+        return this.completeWith(reply.intent, reply.slotValues, parameters);
+      }
+      case "return":
+        delete this.state.awaiting;
+        return this.run(nodeDef.next as string);
+    }
+  }
+
   get answerContext() {
     return { language: this.state.language, defaultLanguage: this.def.defaultLanguage, now: this.now };
   }
+}
+
+/**
+ * The idempotency key of an upstream call: the same for a retry of the same logical call (same session, turn,
+ * node, call and input), different otherwise, so an agent can recognise a retried call and answer it again
+ * without acting twice.
+ */
+function requestId(request: TurnRequest, turn: number, node: string, call: number): string {
+  const parts = [request.botSessionId, turn, node, call, request.input.kind, request.input.text, request.input.payload ?? ""];
+  return createHash("sha256").update(JSON.stringify(parts)).digest("base64url").slice(0, 32);
 }
 
 function matchInterrupt(def: BotDefinition, request: TurnRequest, language: string, freeText: boolean, byWords = true): InterruptDef | undefined {
@@ -252,34 +406,66 @@ function newState(bot: RunnableBot, request: TurnRequest, language: string): Ses
 }
 
 /**
- * One step of the conversation: the customer's input against the stored session. Pure apart from the
- * clock; the caller loads and saves the session.
+ * One step of the conversation: the customer's input against the stored session, with any upstream calls
+ * answered by `ctx.upstream`. Pure apart from the clock; the caller loads and saves the session.
  */
 export function runTurn(bot: RunnableBot, stored: SessionState | undefined, request: TurnRequest, ctx: EngineContext): TurnOutcome {
+  let step = beginTurn(bot, stored, request, ctx);
+  while (step.kind === "upstream") {
+    step = step.resume(
+      ctx.upstream?.(step.call) ?? { ok: false, errorCode: "UPSTREAM_UNREACHABLE", errorMessage: `no caller for upstream "${step.call.agent}"` },
+    );
+  }
+  return step.outcome;
+}
+
+/**
+ * Starts one step of the conversation. The result is the finished outcome, or an upstream call the caller makes
+ * (with whatever I/O, timeout and cancellation it needs) before resuming the step with the call's outcome.
+ */
+export function beginTurn(bot: RunnableBot, stored: SessionState | undefined, request: TurnRequest, ctx: EngineContext): TurnStep {
   const def = bot.definition;
   const language = chooseLanguage(request.languageCode, def.languages, def.defaultLanguage);
   const key = turnKey(request);
   const resumable = stored && !stored.ended && stored.botId === def.id && stored.botVersion === def.version;
   if (stored && key !== undefined && stored.lastTurn?.key === key) {
-    return { state: stored, response: stored.lastTurn.reply as BotResponse, event: "replayed", warnings: [], replayed: true };
+    return { kind: "done", outcome: { state: stored, response: stored.lastTurn.reply as BotResponse, event: "replayed", warnings: [], replayed: true } };
   }
   const state: SessionState = resumable ? { ...stored, vars: { ...stored.vars }, params: { ...stored.params } } : newState(bot, request, language);
   state.language = language;
   state.params = { ...state.params, ...request.parameters };
   state.turns += 1;
   if (request.genesysConversationId) state.genesysConversationId = request.genesysConversationId;
+  if (!ctx.transcript) delete state.transcript;
 
-  const turn = new Turn(bot, state, ctx.now);
+  const turn = new Turn(bot, state, request, ctx.now);
+  const finish = (result: RunResult, event: TurnEvent): TurnStep => {
+    if (isSuspension(result)) {
+      let resumed = false;
+      return {
+        kind: "upstream",
+        call: result.suspended,
+        resume(outcome) {
+          if (resumed) throw new Error("an upstream step can be resumed only once");
+          resumed = true;
+          return finish(turn.resumeUpstream(result.suspended, outcome), outcome.ok ? event : "upstream-failed");
+        },
+      };
+    }
+    if (key !== undefined) state.lastTurn = { key, reply: result };
+    else delete state.lastTurn;
+    if (ctx.transcript) state.transcript = appendTranscript(state.transcript, request.input.text, result.replymessages, ctx.transcript);
+    return { kind: "done", outcome: { state, response: result, event, warnings: turn.warnings, replayed: false } };
+  };
   const { response, event } = step(turn, request, resumable ? state.awaiting : undefined);
-  if (key !== undefined) state.lastTurn = { key, reply: response };
-  else delete state.lastTurn;
-  return { state, response, event, warnings: turn.warnings, replayed: false };
+  return finish(response, event);
 }
 
-function step(turn: Turn, request: TurnRequest, awaiting: SessionState["awaiting"]): { response: BotResponse; event: TurnEvent } {
+function step(turn: Turn, request: TurnRequest, awaiting: SessionState["awaiting"]): { response: RunResult; event: TurnEvent } {
   const def = turn.def;
   const state = turn.state;
   const awaitingNode = awaiting ? def.nodes[awaiting.node] : undefined;
+  if (awaiting && awaitingNode?.upstream) return stepUpstream(turn, request, awaiting.node);
   const question = awaitingNode?.question ?? awaitingNode?.optionalQuestion;
 
   if (!awaiting || !awaitingNode || !question) {
@@ -339,4 +525,25 @@ function step(turn: Turn, request: TurnRequest, awaiting: SessionState["awaiting
   }
   state.awaiting = { node: awaiting.node, attempts };
   return { response: turn.prompt(awaiting.node, question, true), event: "reprompted" };
+}
+
+/** A turn while an upstream agent has the conversation: the bot's interrupts first, then the agent. */
+function stepUpstream(turn: Turn, request: TurnRequest, nodeId: string): { response: RunResult; event: TurnEvent } {
+  const def = turn.def;
+  const state = turn.state;
+  let input: UpstreamInput = { type: "text", text: request.input.text };
+  let ownButton = false;
+  if (request.input.kind === "button" && request.input.payload !== undefined) {
+    const { tag, payload } = splitPayload(request.input.payload);
+    ownButton = tag === nodeId;
+    // A button of an earlier question reaches the agent as its label.
+    if (ownButton) input = { type: "button", text: request.input.text, payload };
+  }
+  // As inside a free-text answer, only an exact interrupt word (or an interrupt's button) interrupts the agent.
+  const intr = matchInterrupt(def, request, state.language, true, !ownButton);
+  if (intr) {
+    delete state.awaiting;
+    return { response: turn.run(intr.goto), event: "interrupted" };
+  }
+  return { response: turn.callUpstream(nodeId, "message", input), event: "upstream" };
 }

@@ -1,4 +1,6 @@
-/** A conversation variable's value: what a question or set node stored. */
+import { type TranscriptEntry } from "./transcript";
+
+/** A conversation variable's value: what a question or set node stored (or an upstream agent set). */
 export type VarValue = string | number | boolean;
 
 /**
@@ -15,7 +17,7 @@ export interface SessionState {
   /** Architect session variables: those of the first turn, updated by any later turn that sends them. */
   params: Record<string, string>;
   vars: Record<string, VarValue>;
-  /** The question waiting for the customer's answer, and the misses so far. */
+  /** The question (or upstream agent node) waiting for the customer's answer, and the misses so far. */
   awaiting?: { node: string; attempts: number };
   /** Turns answered in this session. */
   turns: number;
@@ -23,4 +25,6 @@ export interface SessionState {
   ended?: "Complete" | "Failed";
   /** The last answered turn, so a retried request gets the same answer instead of a second step. */
   lastTurn?: { key: string; reply: unknown };
+  /** The last turns, for hand-over context; only kept while that feature is enabled. */
+  transcript?: TranscriptEntry[];
 }

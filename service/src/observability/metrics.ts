@@ -56,6 +56,62 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly upstreamCalls = new Counter({
+    name: "botconnector_upstream_calls_total",
+    help: "Calls to upstream agents (retries included in one call), by agent (<bot>/<name>) and outcome",
+    labelNames: ["upstream", "outcome"] as const,
+    registers: [this.registry],
+  });
+  readonly upstreamDuration = new Histogram({
+    name: "botconnector_upstream_call_duration_seconds",
+    help: "Time of a call to an upstream agent, retries included",
+    labelNames: ["upstream", "outcome"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10],
+    registers: [this.registry],
+  });
+  readonly upstreamRetries = new Counter({
+    name: "botconnector_upstream_retries_total",
+    help: "Retried attempts of upstream calls, by agent and reason (connection_refused, status_429, status_503)",
+    labelNames: ["upstream", "reason"] as const,
+    registers: [this.registry],
+  });
+  readonly upstreamCircuitState = new Gauge({
+    name: "botconnector_upstream_circuit_state",
+    help: "Circuit breaker state per upstream agent: 0 closed, 1 open, 2 half-open",
+    labelNames: ["upstream"] as const,
+    registers: [this.registry],
+  });
+  readonly upstreamCircuitTransitions = new Counter({
+    name: "botconnector_upstream_circuit_transitions_total",
+    help: "Circuit breaker state changes per upstream agent, by new state",
+    labelNames: ["upstream", "to"] as const,
+    registers: [this.registry],
+  });
+  readonly handoverWrites = new Counter({
+    name: "botconnector_handover_context_writes_total",
+    help: "Hand-over context written to Genesys participant data (or not), by outcome",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+  readonly handoverDuration = new Histogram({
+    name: "botconnector_handover_context_write_duration_seconds",
+    help: "Time to write hand-over context (participant lookup and update, retries included)",
+    labelNames: ["outcome"] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly handoverPending = new Gauge({
+    name: "botconnector_handover_context_pending",
+    help: "Hand-over context writes queued or in flight",
+    registers: [this.registry],
+  });
+  readonly genesysApiRetries = new Counter({
+    name: "botconnector_genesys_api_retries_total",
+    help: "Genesys Cloud Platform API calls retried, by the status that caused it (network for no answer)",
+    labelNames: ["status"] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
