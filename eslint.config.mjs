@@ -19,6 +19,12 @@ export default tseslint.config(
     },
   },
   {
+    // Build scripts that run with plain Node (no TypeScript in the image's build stage).
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs" },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
     // The emulator's chat page: plain browser JavaScript, no build step.
     files: ["emulator/public/**/*.js"],
     languageOptions: { globals: { ...globals.browser }, sourceType: "script" },

@@ -194,28 +194,31 @@ function rateRow(name: string, r: OpenLoopResult): string {
   return `| ${name} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p90, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.max, 1)} | ${fmt(r.completed)} | ${r.errors} |`;
 }
 
-const fixedRate = (url: string, label: string, rate = RATE) =>
-  openLoop({ url, token: TOKEN, connections: CONNECTIONS, rate, durationMs: DURATION * 1000, label });
+const fixedRate = (url: string, label: string, rate = RATE, seconds = DURATION) =>
+  openLoop({ url, token: TOKEN, connections: CONNECTIONS, rate, durationMs: seconds * 1000, label });
 
 async function main(): Promise<void> {
   console.log(`# Benchmark — ${new Date().toISOString()}`);
   console.log(`Node ${process.version}, ${(await import("node:os")).cpus().length} cores, ${CONNECTIONS} connections, ${DURATION} s per run\n`);
-  execFileSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(ROOT, "service", "tsconfig.json")], { stdio: "inherit" });
+  // The same bundle the image runs (service/build/bundle.cjs → service/dist/main.js).
+  execFileSync(process.execPath, [path.join(ROOT, "service", "build", "bundle.cjs")], { stdio: "inherit" });
 
   const ready = await timeToReady(7);
   console.log(`Process start → /readyz 200: median ${fmt(ready[3] as number, 0)} ms (min ${fmt(ready[0] as number)}, max ${fmt(ready[6] as number)}; 7 starts)\n`);
 
+  // Per server: warm up at the offered rate, measure latency at that rate, then push to saturation
+  // (saturation leaves many sessions behind, so it comes last).
   const service = await startProcess([SERVICE_MAIN], serviceEnv());
   const bytes = await averageAnswerBytes(service.url);
-  await load(service.url, "warm", { duration: 2 });
-  const svc = await load(service.url, "svc");
+  await fixedRate(service.url, "svc-warm", RATE, 3);
   const svcRate = await fixedRate(service.url, "svc-rate");
+  const svc = await load(service.url, "svc");
   await service.stop();
 
   const bare = await startProcess([path.join(ROOT, "bench", "bare-server.js")], { BODY_BYTES: String(bytes) });
-  await load(bare.url, "warm", { duration: 2 });
-  const base = await load(bare.url, "bare");
+  await fixedRate(bare.url, "bare-warm", RATE, 3);
   const baseRate = await fixedRate(bare.url, "bare-rate");
+  const base = await load(bare.url, "bare");
   await bare.stop();
 
   console.log(`Saturation (as fast as ${CONNECTIONS} connections go; answers average ${bytes} bytes):\n`);
@@ -242,9 +245,9 @@ async function main(): Promise<void> {
       });
       execFileSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "session-table-create.ts")], { cwd: ROOT, env: { ...process.env, ...env }, stdio: "ignore" });
       const dynamo = await startProcess([SERVICE_MAIN], env);
-      await load(dynamo.url, "warm-ddb", { duration: 2 });
-      const ddb = await load(dynamo.url, "ddb");
+      await fixedRate(dynamo.url, "ddb-warm", Math.min(RATE, 100), 3);
       const ddbRate = await fixedRate(dynamo.url, "ddb-rate", Math.min(RATE, 100));
+      const ddb = await load(dynamo.url, "ddb");
       await dynamo.stop();
       console.log(`\nDynamoDB session store against dynalite on the same machine (a third process on 2 cores; dynalite is far slower than DynamoDB):\n`);
       console.log("| server | turns/s | p50 ms | p90 ms | p99 ms | requests | errors |");

@@ -13,6 +13,7 @@ function installShutdown(service: Service): void {
     if (stopping) return;
     stopping = true;
     service.logger.info({ signal }, "stopping: no new turns, answering those in flight");
+    flushLogs(service.logger);
     const force = setTimeout(() => {
       service.logger.error("turns still in flight at the shutdown deadline; exiting");
       flushLogs(service.logger);
@@ -48,6 +49,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<{ ser
     { url, bots: service.registry.all().map((b) => `${b.definition.id}@${b.definition.version}`), sessionStore: service.store.kind, localMode: config.localMode },
     "listening",
   );
+  flushLogs(service.logger);
   return { service, config, url };
 }
 

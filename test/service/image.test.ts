@@ -1,8 +1,10 @@
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { ensureSessionTable } from "../../scripts/session-table-create";
+import { localClient, startDynalite } from "../sessions/localDynamo";
 
 const ROOT = path.join(__dirname, "..", "..");
 const SERVICE = path.join(ROOT, "service");
@@ -22,19 +24,20 @@ describe("service image", () => {
   const stages = dockerfile.split(/^FROM /m).slice(1);
   const final = stages[stages.length - 1] ?? "";
 
-  test("multi-stage, on an LTS Node base, production dependencies only, non-root, exec-form start", () => {
+  test("multi-stage, on an LTS Node base, a bundle without node_modules, non-root, exec-form start", () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     const base = /^ARG NODE_IMAGE=node:(\d+)-[a-z]+-slim$/m.exec(dockerfile);
     expect(base).not.toBeNull();
     expect(Number(base?.[1]) % 2).toBe(0); // even majors are the LTS lines
-    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    expect(dockerfile).toMatch(/npm ci --ignore-scripts/);
+    expect(dockerfile).toMatch(/^RUN npm run build$/m);
     expect(dockerfile).not.toMatch(/npm install/);
     expect(final).toMatch(/^USER node$/m);
     expect(final).not.toMatch(/^USER root/m);
     expect(final).toMatch(/^CMD \["node", "dist\/main.js"\]$/m);
     expect(final).toMatch(/^EXPOSE 8080$/m);
     expect(final).toMatch(/BOTS_DIR=\/app\/bots/);
-    expect(final).not.toMatch(/COPY --from=build \/app\/node_modules/);
+    expect(final).not.toMatch(/node_modules|npm /);
   });
 
   test(".dockerignore lets in exactly what the Dockerfile copies", () => {
@@ -60,6 +63,7 @@ describe("service image", () => {
     for (const name of imported) expect(Object.keys(servicePkg.dependencies ?? {})).toContain(name);
     const rootLock = json(path.join(ROOT, "package-lock.json")).packages as unknown as Record<string, { version: string }>;
     const serviceLock = json(path.join(SERVICE, "package-lock.json")).packages as unknown as Record<string, { version: string }>;
+    for (const [name, version] of Object.entries(servicePkg.devDependencies ?? {})) expect(version).toBe(rootPkg.devDependencies?.[name]);
     for (const [name, version] of Object.entries(servicePkg.dependencies ?? {})) {
       expect(version).toBe(rootPkg.dependencies?.[name]);
       expect(serviceLock[`node_modules/${name}`]?.version).toBe(version);
@@ -67,43 +71,51 @@ describe("service image", () => {
     }
   });
 
-  test("the compiled service starts from the image's layout (dist, bots) and answers", async () => {
+  test("the bundle starts from the image's layout (dist and bots, no node_modules) and answers, with either session store", async () => {
     const app = mkdtempSync(path.join(tmpdir(), "image-layout-"));
+    const db = await startDynalite();
     try {
-      execFileSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(SERVICE, "tsconfig.json"), "--outDir", path.join(app, "dist")]);
+      execFileSync(process.execPath, [path.join(SERVICE, "build", "bundle.cjs")], { env: { ...process.env, OUT_DIR: path.join(app, "dist") } });
+      expect(readFileSync(path.join(app, "dist", "THIRD_PARTY_LICENSES.txt"), "utf8")).toMatch(/^fastify@5\.\d+\.\d+$/m);
       cpSync(path.join(SERVICE, "bots"), path.join(app, "bots"), { recursive: true });
-      cpSync(path.join(SERVICE, "package.json"), path.join(app, "package.json"));
-      symlinkSync(path.join(ROOT, "node_modules"), path.join(app, "node_modules"));
-      const child = spawn(process.execPath, ["dist/main.js"], {
-        cwd: app,
-        env: { PATH: process.env.PATH, NODE_ENV: "production", VERIFY_TOKEN: "image-token-0123456789abcdef", PORT: "0", HOST: "127.0.0.1", BOTS_DIR: path.join(app, "bots") },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let out = "";
-      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`did not start:\n${out}`)), 15_000);
-        const poll = setInterval(() => {
-          const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
-          if (m?.[1]) {
-            clearTimeout(timer);
-            clearInterval(poll);
-            resolve(m[1]);
-          }
-        }, 20);
-      });
-      expect((await fetch(url + "/readyz")).status).toBe(200);
-      const turn = await fetch(url + "/botconnector/messages", {
-        method: "POST",
-        headers: { "content-type": "application/json", "verify-token": "image-token-0123456789abcdef" },
-        body: JSON.stringify({ botId: "Acme Support", botVersion: "1.0", botSessionId: "image-1", inputMessage: { type: "Text", text: "" } }),
-      });
-      expect(((await turn.json()) as { botState: string }).botState).toBe("MoreData");
-      child.kill("SIGTERM");
-      expect(await exited).toBe(0);
+      await ensureSessionTable(localClient(db.endpoint), "image-sessions");
+      const stores = [
+        {},
+        { SESSION_STORE: "dynamodb", SESSION_TABLE: "image-sessions", AWS_REGION: "us-east-1", AWS_ENDPOINT_URL_DYNAMODB: db.endpoint, AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "x" },
+      ];
+      for (const storeEnv of stores) {
+        const child = spawn(process.execPath, ["dist/main.js"], {
+          cwd: app,
+          env: { PATH: process.env.PATH, NODE_ENV: "production", VERIFY_TOKEN: "image-token-0123456789abcdef", PORT: "0", HOST: "127.0.0.1", BOTS_DIR: path.join(app, "bots"), ...storeEnv },
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let out = "";
+        child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+        const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+        const url = await new Promise<string>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`did not start:\n${out}`)), 15_000);
+          const poll = setInterval(() => {
+            const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
+            if (m?.[1]) {
+              clearTimeout(timer);
+              clearInterval(poll);
+              resolve(m[1]);
+            }
+          }, 20);
+        });
+        expect(await (await fetch(url + "/readyz")).json()).toMatchObject({ status: "ready", sessionStore: storeEnv.SESSION_STORE ?? "memory" });
+        const turn = await fetch(url + "/botconnector/messages", {
+          method: "POST",
+          headers: { "content-type": "application/json", "verify-token": "image-token-0123456789abcdef" },
+          body: JSON.stringify({ botId: "Acme Support", botVersion: "1.0", botSessionId: "image-1", inputMessage: { type: "Text", text: "" } }),
+        });
+        expect(((await turn.json()) as { botState: string }).botState).toBe("MoreData");
+        child.kill("SIGTERM");
+        expect(await exited).toBe(0);
+      }
     } finally {
+      await db.stop();
       rmSync(app, { recursive: true, force: true });
     }
   });

@@ -1,6 +1,6 @@
 import { fullFormats } from "ajv-formats/dist/formats";
 import { type AnswerDef, type ChoiceOption } from "../bots/definition";
-import { localizedText, localizedWords, normalizeWords } from "../bots/localize";
+import { localizedText, localizedWords, normalizedWords, normalizeWords } from "../bots/localize";
 import { type VarValue } from "./state";
 
 /** What the customer answered: typed text, or the payload of a button that belongs to this question. */
@@ -139,9 +139,11 @@ export function matchChoice(options: readonly ChoiceOption[], answer: Answer, ct
   const said = normalizeWords(answer.text);
   if (said === "") return undefined;
   const phrases = (o: ChoiceOption) =>
-    [o.value, localizedText(o.label, ctx.language, ctx.defaultLanguage), ...localizedWords(o.synonyms, ctx.language, ctx.defaultLanguage)].map(
-      normalizeWords,
-    );
+    normalizedWords(o, ctx.language, () => [
+      o.value,
+      localizedText(o.label, ctx.language, ctx.defaultLanguage),
+      ...localizedWords(o.synonyms, ctx.language, ctx.defaultLanguage),
+    ]);
   const exact = options.filter((o) => phrases(o).includes(said));
   if (exact.length === 1) return exact[0];
   if (/^\d{1,2}$/.test(said)) return options[Number(said) - 1];

@@ -9,7 +9,7 @@ import {
   type UpstreamNodeDef,
 } from "../bots/definition";
 import { GENESYS_LIMITS } from "../bots/limits";
-import { chooseLanguage, localizedText, localizedWords, normalizeWords } from "../bots/localize";
+import { chooseLanguage, localizedText, localizedWords, normalizedWords, normalizeWords } from "../bots/localize";
 import { evaluateTemplate, renderTemplate, type TemplateScope, valueToText } from "../bots/template";
 import { nodeKind } from "../bots/validate";
 import { type BotResponse, type QuickReplyContent, type ReplyMessage, type SlotValue, type TurnRequest } from "../protocol/types";
@@ -386,7 +386,7 @@ function matchInterrupt(def: BotDefinition, request: TurnRequest, language: stri
   const said = normalizeWords(request.input.text);
   if (said === "" || !byWords) return undefined;
   return interrupts.find((i) => {
-    const words = localizedWords(i.words, language, def.defaultLanguage).map(normalizeWords);
+    const words = normalizedWords(i, language, () => localizedWords(i.words, language, def.defaultLanguage));
     // Inside a free-text answer only an exact match interrupts: "the agent was rude" is an answer.
     return words.includes(said) || (!freeText && words.some((w) => phraseIn(said, w)));
   });
@@ -502,7 +502,7 @@ function step(turn: Turn, request: TurnRequest, awaiting: SessionState["awaiting
   const skip = awaitingNode.optionalQuestion?.skip;
   if (skip) {
     const said = normalizeWords(answer.text);
-    const skipWords = localizedWords(skip.words, state.language, def.defaultLanguage).map(normalizeWords);
+    const skipWords = normalizedWords(skip, state.language, () => localizedWords(skip.words, state.language, def.defaultLanguage));
     if (answer.payload === SKIP_PAYLOAD || (said !== "" && skipWords.includes(said))) {
       delete state.vars[question.var];
       delete state.awaiting;
