@@ -237,7 +237,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
         const result = await answerTurn(turn, resolution, turnDeps, request.startedAt, log);
         const seconds = (performance.now() - request.startedAt) / 1000;
         metrics.observeTurn(result.bot, result.version, result.outcome, seconds);
-        log.info(
+        log.summary(
           {
             outcome: result.outcome,
             event: result.event,

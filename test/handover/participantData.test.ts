@@ -9,7 +9,7 @@ import { loadConfig } from "../../service/src/config";
 import { type HandoverContext } from "../../service/src/handover/context";
 import { createParticipantDataWriter, type ParticipantDataWriter } from "../../service/src/handover/participantData";
 import { ServiceMetrics } from "../../service/src/observability/metrics";
-import { type TurnLogger } from "../../service/src/observability/logger";
+import { bindLogger, type TurnLogger } from "../../service/src/observability/logger";
 import { FakeGenesysPlatform } from "../fakes/genesysPlatform";
 import { LogCapture, TOKEN } from "../service/harness";
 import { FakeConversations } from "./fakeConversations";
@@ -53,11 +53,7 @@ function writerWith(env: Record<string, string> = {}, baseUrl = fake.url): Harne
   const logs = new LogCapture();
   const logger = pino({ level: "info" }, logs);
   const writer = createParticipantDataWriter(config.handoverContext!, { metrics, logger });
-  const log: TurnLogger = {
-    info: (f, m) => logger.info(f, m),
-    warn: (f, m) => logger.warn(f, m),
-    error: (f, m) => logger.error(f, m),
-  };
+  const log: TurnLogger = bindLogger(logger, {});
   return {
     writer,
     metrics,

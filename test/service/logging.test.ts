@@ -1,5 +1,6 @@
+import { bindLogger, createLogger } from "../../service/src/observability/logger";
 import { FaultyStore } from "./faultyStore";
-import { Conversation, startService, TOKEN, turnBody, type TestService } from "./harness";
+import { Conversation, LogCapture, startService, TOKEN, turnBody, type TestService } from "./harness";
 
 const SECRET_TEXT = "my card number is 4111 1111 1111 1111";
 
@@ -55,5 +56,27 @@ describe("logs with LOG_CUSTOMER_TEXT", () => {
     } finally {
       await svc.close();
     }
+  });
+});
+
+describe("the per-turn summary line", () => {
+  test("has the shape of the logger's own lines: level label, ISO time, service, bindings, message", () => {
+    const capture = new LogCapture();
+    const logger = createLogger("info", capture);
+    const log = bindLogger(logger, { botSessionId: "s-1" });
+    log.info({ a: 1 }, "ordinary");
+    log.summary({ outcome: "MoreData", intent: undefined, text: 'quote " and \\ backslash' }, "turn");
+    const [ordinary, summary] = capture.lines;
+    expect(Object.keys(summary ?? {}).slice(0, 3)).toEqual(Object.keys(ordinary ?? {}).slice(0, 3));
+    expect(summary).toMatchObject({ level: "info", service: "botconnector", botSessionId: "s-1", outcome: "MoreData", text: 'quote " and \\ backslash', msg: "turn" });
+    expect(ordinary).toMatchObject({ level: "info", service: "botconnector", botSessionId: "s-1", a: 1, msg: "ordinary" });
+    expect(Date.parse(summary?.time as string)).not.toBeNaN();
+    expect(summary).not.toHaveProperty("intent");
+  });
+
+  test("is dropped below the logger's level", () => {
+    const capture = new LogCapture();
+    bindLogger(createLogger("warn", capture), {}).summary({ outcome: "MoreData" }, "turn");
+    expect(capture.lines).toEqual([]);
   });
 });
