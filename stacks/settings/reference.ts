@@ -1,7 +1,7 @@
 /**
- * The configuration reference of docs/deploy.md, rendered from the `config:` declarations of Pulumi.yaml (the one
+ * The configuration reference of README.md, rendered from the `config:` declarations of Pulumi.yaml (the one
  * place each key's type, default and meaning are written down), plus the keys of other namespaces the stack
- * reads. `npx tsx stacks/settings/reference.ts` rewrites the table in docs/deploy.md; a test keeps it current.
+ * reads. `npx tsx stacks/settings/reference.ts` rewrites the table in README.md; a test keeps it current.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -85,7 +85,7 @@ export function withReference(doc: string, table: string): string {
 }
 
 if (require.main === module) {
-  const file = path.join(PROJECT_DIR, "docs", "deploy.md");
+  const file = path.join(PROJECT_DIR, "README.md");
   writeFileSync(file, withReference(readFileSync(file, "utf8"), configReferenceMarkdown(readDeclarations())));
   process.stdout.write(`updated the configuration reference in ${path.relative(process.cwd(), file)}\n`);
 }

@@ -2,7 +2,7 @@
  * Pulumi.yaml's `config:` declarations, the settings modules and the stack files agree: every key the program
  * reads is declared (or belongs to another namespace), every declared key is read, every default is the
  * parser's own, every stack file uses declared keys with values of the declared type, no secret sits in a
- * stack file in plain text, and docs/deploy.md's reference is the one these declarations render.
+ * stack file in plain text, and README.md's reference is the one these declarations render.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -103,8 +103,8 @@ describe("the stack files", () => {
   });
 });
 
-describe("docs/deploy.md", () => {
-  const doc = readFileSync(path.join(ROOT, "docs", "deploy.md"), "utf8");
+describe("README.md", () => {
+  const doc = readFileSync(path.join(ROOT, "README.md"), "utf8");
 
   it("carries the reference these declarations render, unchanged", () => {
     expect(doc).toContain(REFERENCE_START);
