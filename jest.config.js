@@ -7,6 +7,7 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.json", diagnostics: false }],
   },
   testTimeout: 30000,
+  reporters: ["default", "<rootDir>/test/support/summaryReporter.cjs"],
   // Pulumi mock tests and servers on loopback: keep workers to the machine's two cores.
   maxWorkers: 2,
 };
