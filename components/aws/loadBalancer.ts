@@ -29,6 +29,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { TURN_ROUTE } from "../../service/src/protocol/types";
 import { parseIpv4Cidr } from "./cidr";
 import { LOG_RETENTION_DAYS } from "./platform";
 import { checkInteger, childTags, failOnProblems, isKnown, Problems } from "./validation";
@@ -36,7 +37,7 @@ import { checkInteger, childTags, failOnProblems, isKnown, Problems } from "./va
 export const LOAD_BALANCER_TYPE = "virtual-agent:aws:LoadBalancer";
 
 /** The Bot Connector Handle Utterance path the service answers (ARCHITECTURE.md); the integration appends it to `url`. */
-export const BOT_CONNECTOR_PATH = "/botconnector/messages";
+export const BOT_CONNECTOR_PATH = TURN_ROUTE;
 /** The liveness path the target group checks. */
 export const HEALTH_CHECK_PATH = "/healthz";
 /** TLS 1.3 and 1.2 only, forward-secret ciphers; the provider's default policy would still allow TLS 1.0. */

@@ -3,6 +3,8 @@
  * functions that turn them into the integration's config. `npm run doctor -- <stack>` checks them against a
  * live org (the integration type's config schema and credentials section).
  */
+import { TURN_ROUTE } from "../../service/src/protocol/types";
+
 
 /**
  * How this org's Genesys Bot Connector integration type is wired. None of these values is published by
@@ -21,10 +23,9 @@ export interface BotConnectorTypeSettings {
 }
 
 /** The path of the service's Handle Utterance endpoint (ARCHITECTURE.md: `POST /botconnector/messages`). */
-export const HANDLE_UTTERANCE_PATH = "/botconnector/messages";
+export const HANDLE_UTTERANCE_PATH = TURN_ROUTE;
 
-/** Header names as HTTP allows them (RFC 9110 token). */
-export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+export { HEADER_NAME } from "../../service/src/config";
 
 export function typeSettingsProblems(s: BotConnectorTypeSettings): Array<{ field: keyof BotConnectorTypeSettings; reason: string }> {
   const problems: Array<{ field: keyof BotConnectorTypeSettings; reason: string }> = [];

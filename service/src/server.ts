@@ -14,6 +14,7 @@ import { type BotRegistry } from "./bots/registry";
 import { bindLogger, lazyChildLoggerFactory } from "./observability/logger";
 import { type ServiceMetrics } from "./observability/metrics";
 import { toTurnRequest } from "./protocol/request";
+import { TURN_ROUTE } from "./protocol/types";
 import { normalizeEnumCase, turnRequestSchema, type ValidTurnBody } from "./protocol/requestSchema";
 import generatedTurnValidator from "./generated/turnRequestValidator";
 import { type SessionStore } from "./sessions/store";
@@ -22,7 +23,7 @@ import { type HandoverSink } from "./handover/participantData";
 import { answerTurn, type TurnDependencies } from "./turn";
 import { type UpstreamCaller } from "./upstream/client";
 
-export const TURN_ROUTE = "/botconnector/messages";
+export { TURN_ROUTE };
 
 export interface ServerOptions {
   registry: BotRegistry;

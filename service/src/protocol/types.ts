@@ -3,6 +3,9 @@
  * (see shared/reference/botconnector-protocol.md §2–3).
  */
 
+/** The Handle Utterance route: the path the Bot Connector integration's URI ends with. */
+export const TURN_ROUTE = "/botconnector/messages";
+
 export const BOT_STATES = ["MoreData", "Complete", "Failed"] as const;
 export type BotState = (typeof BOT_STATES)[number];
 
