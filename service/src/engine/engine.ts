@@ -15,7 +15,7 @@ import { nodeKind } from "../bots/validate";
 import { type BotResponse, type QuickReplyContent, type ReplyMessage, type SlotValue, type TurnRequest } from "../protocol/types";
 import { type Answer, NO_PAYLOAD, parseAnswer, YES_PAYLOAD, yesNoLabels } from "./answers";
 import { evaluateCondition } from "./conditions";
-import { CONTRACT_VERSION, MAX_REPLY_MESSAGES, type UpstreamAction, type UpstreamInput, type UpstreamOutcome, type UpstreamRequest } from "../upstream/contract";
+import { CONTRACT_VERSION, MAX_REPLY_MESSAGES, UPSTREAM_FAILURES, type UpstreamAction, type UpstreamInput, type UpstreamOutcome, type UpstreamRequest } from "../upstream/contract";
 import { checkUpstreamReply, type ReplyCheck } from "../upstream/reply";
 import { appendQuickReplies, literalMessages, quickReply, type RenderContext, renderMessages, renderText, splitPayload, tagPayloads } from "./content";
 import { formatSlotValue } from "./slots";
@@ -413,7 +413,7 @@ export function runTurn(bot: RunnableBot, stored: SessionState | undefined, requ
   let step = beginTurn(bot, stored, request, ctx);
   while (step.kind === "upstream") {
     step = step.resume(
-      ctx.upstream?.(step.call) ?? { ok: false, errorCode: "UPSTREAM_UNREACHABLE", errorMessage: `no caller for upstream "${step.call.agent}"` },
+      ctx.upstream?.(step.call) ?? { ok: false, errorCode: UPSTREAM_FAILURES.unreachable, errorMessage: `no caller for upstream "${step.call.agent}"` },
     );
   }
   return step.outcome;
