@@ -14,7 +14,7 @@ const result = buildSync({
   outfile: path.join(outDir, "main.js"),
   bundle: true,
   platform: "node",
-  target: "node20",
+  target: "node24",
   keepNames: true,
   legalComments: "none",
   metafile: true,
