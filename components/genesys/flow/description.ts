@@ -80,5 +80,4 @@ export interface FailurePath {
 export const DEFAULT_INPUT_TEXT = "Message.Message.body";
 export const DEFAULT_FOLLOW_UP_TIMEOUT = "PT12H";
 export const DEFAULT_PARTICIPANT_DATA_PREFIX = "virtualAgent.";
-/** The output parameter the service returns with every hand-over: why the bot handed over. */
-export const HANDOVER_REASON_PARAMETER = "handoverReason";
+export { HANDOVER_REASON_PARAMETER } from "../../../service/src/bots/definition";
