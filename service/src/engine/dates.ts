@@ -15,27 +15,20 @@ export const MAX_DATE_TEXT = 80;
 
 const MS_PER_DAY = 86_400_000;
 
-/** chrono's parser per primary subtag; British and other English read 01/12 day first, US English month first. */
+const PARSERS = new Map<string, chrono.Chrono>([
+  ["de", chrono.de.casual],
+  ["fr", chrono.fr.casual],
+  ["es", chrono.es.casual],
+  ["it", chrono.it.casual],
+  ["nl", chrono.nl.casual],
+  ["pt", chrono.pt.casual],
+]);
+
+/** chrono's parser per primary subtag; US English reads 01/12 month first, other English day first; else English. */
 function parserFor(language: string): chrono.Chrono {
-  const [primary, region] = language.toLowerCase().split("-");
-  switch (primary) {
-    case "en":
-      return region === undefined || region === "us" ? chrono.en.casual : chrono.en.GB;
-    case "de":
-      return chrono.de.casual;
-    case "fr":
-      return chrono.fr.casual;
-    case "es":
-      return chrono.es.casual;
-    case "it":
-      return chrono.it.casual;
-    case "nl":
-      return chrono.nl.casual;
-    case "pt":
-      return chrono.pt.casual;
-    default:
-      return chrono.en.casual;
-  }
+  const [primary = "en", region] = language.toLowerCase().split("-");
+  if (primary === "en") return region === undefined || region === "us" ? chrono.en.casual : chrono.en.GB;
+  return PARSERS.get(primary) ?? chrono.en.casual;
 }
 
 /**
