@@ -84,7 +84,8 @@ const quoteList = (items: string[], max = 5) => items.slice(0, max).join(", ") +
 /** What is wrong with one Allow statement of a permission policy. */
 async function permissionProblems(s: Statement, config: PermissionConfig): Promise<string[]> {
   const problems: string[] = [];
-  const allowedStar = new Set((config.allowedOnEveryResource ?? DEFAULT_ALLOWED_ON_EVERY_RESOURCE).map((a) => a.toLowerCase()));
+  const allowedStarList = config.allowedOnEveryResource ?? DEFAULT_ALLOWED_ON_EVERY_RESOURCE;
+  const allowedStar = new Set(allowedStarList.map((a) => a.toLowerCase()));
   const allowedManagement = new Set((config.allowedPermissionsManagementActions ?? []).map((a) => a.toLowerCase()));
   const maxPerWildcard = config.maxActionsPerWildcard ?? DEFAULT_MAX_ACTIONS_PER_WILDCARD;
   const at = statementLabel(s);
@@ -133,7 +134,7 @@ async function permissionProblems(s: Statement, config: PermissionConfig): Promi
       if (!needsStar) {
         const others = s.notAction ? ["every action but those in NotAction"] : (s.action ?? []).filter((a) => !allowedStar.has(a.toLowerCase()));
         problems.push(
-          `${at} allows ${quoteList(others)} on every resource (Resource "${resource}"); name the exact ARNs (only ${quoteList([...allowedStar])} may stand on "*", as AWS defines no narrower resource for them)`,
+          `${at} allows ${quoteList(others)} on every resource (Resource "${resource}"); name the exact ARNs (only ${quoteList(allowedStarList)} may stand on "*", as AWS defines no narrower resource for them)`,
         );
       }
     } else {

@@ -348,9 +348,10 @@ export const secretsByReferenceOnly: ResourceValidationPolicy = {
           limits: { ...DEFAULT_LIMITS, maxBytes: config.maxScannedCharacters ?? DEFAULT_LIMITS.maxBytes },
         });
         const label = resourceLabel(args.type, args.name);
+        const exposure = "in plain text (anyone who can read the resource sees it, and the state keeps it unencrypted)";
         for (const f of result.findings) {
-          const what = f.byName ? `a value ${f.what}, which says it is a credential,` : f.what;
-          report(`${label}: ${f.path} holds ${what} in plain text (anyone who can read the resource sees it, and the state keeps it unencrypted); ${secretFix(args.type, f.path, f.name)}`);
+          const what = f.byName ? `${f.path}: ${f.name} is named like a credential and set ${exposure}` : `${f.path}${f.name ? ` (${f.name})` : ""} holds ${f.what} ${exposure}`;
+          report(`${label}: ${what}; ${secretFix(args.type, f.path, f.name)}`);
         }
         if (result.limitReached !== undefined) {
           report(`${label}: its inputs are too large to look through for credentials (${result.limitReached}); split the resource, or raise maxScannedCharacters in this policy's config`);

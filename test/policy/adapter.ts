@@ -40,6 +40,8 @@ export interface PolicyRunOptions {
   project?: string;
   /** Per-policy config, as `--policy-pack-config` would give it. */
   config?: Record<string, Json | policy.EnforcementLevel>;
+  /** Called with each config property a policy reads (tests check that the schema declares it). */
+  onConfigRead?: (policy: string, property: string) => void;
 }
 
 /** Secrets unwrapped (policies see plain values) and unknowns turned into the analyzer's sentinel. */
@@ -99,7 +101,9 @@ export async function runPolicies(
     out.examined[p.name] = 0;
     const { config, level } = configOf(p, options);
     if (level === "disabled") continue;
-    const getConfig = <T extends object>() => config as T;
+    const read = options.onConfigRead;
+    const getConfig = <T extends object>() =>
+      (read ? new Proxy(config, { get: (target, key) => (read(p.name, String(key)), (target as Json)[key as string]) }) : config) as T;
     if ("validateResource" in p) {
       const validations = ([] as policy.ResourceValidation[]).concat(p.validateResource ?? []);
       for (const r of custom) {
