@@ -96,7 +96,8 @@ function statement(raw: Json, position: number): Statement {
   try {
     s.conditions = conditions(raw.Condition);
   } catch (e) {
-    throw new Error(`statement ${position}: ${(e as Error).message}`, { cause: e });
+    // The pack's runtime compiles for ES2020, whose Error takes no cause: the message carries it.
+    throw new Error(`statement ${position}: ${(e as Error).message}`);
   }
   return s;
 }
