@@ -59,15 +59,15 @@ function principals(value: unknown, field: string): Principals {
   return out;
 }
 
-function conditions(value: unknown): Condition[] {
+function conditions(value: unknown, at: (field: string) => string): Condition[] {
   if (value === undefined) return [];
-  if (!isObject(value)) throw new Error("Condition must be a map of operators");
+  if (!isObject(value)) throw new Error(`${at("Condition")} must be a map of operators`);
   const out: Condition[] = [];
   for (const [operator, block] of Object.entries(value)) {
-    if (!isObject(block)) throw new Error(`Condition.${operator} must be a map of condition keys`);
+    if (!isObject(block)) throw new Error(`${at(`Condition.${operator}`)} must be a map of condition keys`);
     for (const [key, raw] of Object.entries(block)) {
       const list = Array.isArray(raw) ? raw : [raw];
-      if (!list.every((v) => ["string", "number", "boolean"].includes(typeof v))) throw new Error(`Condition.${operator}.${key} must hold strings, numbers or booleans`);
+      if (!list.every((v) => ["string", "number", "boolean"].includes(typeof v))) throw new Error(`${at(`Condition.${operator}.${key}`)} must hold strings, numbers or booleans`);
       out.push({ operator, key, values: list.map(String) });
     }
   }
@@ -93,12 +93,7 @@ function statement(raw: Json, position: number): Statement {
   if (raw.NotResource !== undefined) s.notResource = stringList(raw.NotResource, at("NotResource"));
   if (raw.Principal !== undefined) s.principal = principals(raw.Principal, at("Principal"));
   if (raw.NotPrincipal !== undefined) s.notPrincipal = principals(raw.NotPrincipal, at("NotPrincipal"));
-  try {
-    s.conditions = conditions(raw.Condition);
-  } catch (e) {
-    // The pack's runtime compiles for ES2020, whose Error takes no cause: the message carries it.
-    throw new Error(`statement ${position}: ${(e as Error).message}`);
-  }
+  s.conditions = conditions(raw.Condition, at);
   return s;
 }
 
