@@ -81,6 +81,16 @@ it("refuses a broken stack before registering anything, listing every problem wi
   }
 }, 30_000);
 
+it.each([
+  [{ "virtual-agent:genesysBotId": "pizza" }, 'virtual-agent:genesysBotId is "pizza", which is not a bot of service/bots (acme-support)', "pulumi config set --stack dev virtual-agent:genesysBotId acme-support"],
+  [{ "virtual-agent:genesysBotVersion": "2.0" }, 'virtual-agent:genesysBotVersion is "2.0", which bot "acme-support" does not have (versions: 1.0)', "pulumi config set --stack dev virtual-agent:genesysBotVersion 1.0"],
+])("refuses a bot choice the definitions do not have, with the command that fixes it (%o)", async (overrides, problem, fix) => {
+  let error: unknown;
+  await runStack("dev", { overrides }).catch((e: unknown) => (error = e));
+  expect(error).toBeInstanceOf(StackConfigError);
+  expect((error as Error).message).toBe(`stack "dev" has 1 configuration problem; nothing was created. Fix it and run again:\n  - ${problem}\n      fix: ${fix}`);
+}, 30_000);
+
 it("maps a stack's settings to the composition's arguments with the per-stack flow file and the org's region", () => {
   const { settings } = parseStackSettings(
     {
