@@ -191,9 +191,12 @@ class FlowRun {
       }
       if (response.botState === "Complete") return this.complete(action, response, track);
 
-      const next = await c.receive(followUpMs);
+      const next = await c.receive(followUpMs, { followUp: true });
       if (next.kind === "abandoned") return "abandoned";
-      if (next.kind === "timeout") return fail("FollowUpResponseTimeout", `the customer did not answer within the Follow-up Response Timeout (${followUpMs} ms)`);
+      if (next.kind === "timeout") {
+        const limit = `the Follow-up Response Timeout (${followUpMs} ms)`;
+        return fail("FollowUpResponseTimeout", next.fired ? `${limit} was fired from the emulator before the customer answered` : `the customer did not answer within ${limit}`);
+      }
       input = inputMessageOf(next.input);
     }
   }
