@@ -9,7 +9,11 @@ import { type CustomerInput, type EmulatorEvent, type EndReason, type EventBody 
 
 export class ConversationEndedError extends Error {
   constructor(readonly reason: EndReason | undefined) {
-    super(`the conversation has ended (${reason ?? "ended"}); start a new one`);
+    super(
+      reason === "transfer"
+        ? "the conversation waits in an agent queue (transfer); the emulator has no agents, so start a new one"
+        : `the conversation has ended (${reason ?? "ended"}); start a new one`,
+    );
     this.name = "ConversationEndedError";
   }
 }

@@ -85,7 +85,7 @@ run(`chat page in chromium (${CHROMIUM}${available ? "" : ": not installed"})`, 
     await expect(transfer.textContent()).resolves.toContain("Transferred to queue “Acme Virtual Agent DEV Hand-over” (priority 0)");
     await expect(transfer.getByTestId("transfer-data").textContent()).resolves.toContain("virtualAgent.intentAgentRequested");
     await expect(page.locator('[data-testid=flow-event][data-kind="complete"]').textContent()).resolves.toContain("Bot completed with intent AgentRequested");
-    await expect(page.getByTestId("conversation-ended").getAttribute("data-reason")).resolves.toBe("transfer");
+    await expect(page.getByTestId("waiting-for-agent").textContent()).resolves.toContain("Waiting for an agent");
     await expect(composer.isDisabled()).resolves.toBe(true);
     await expect(page.getByTestId("calls").locator("li").count()).resolves.toBe(7);
     await page.screenshot({ path: path.join(ARTIFACTS, "emulator-chat.png"), fullPage: true });

@@ -1,13 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { PIZZA_BOT_YAML, twoBotsDir } from "../fixtures/twoBots";
 import { Chat, shown } from "./harness";
 
 const root = path.join(__dirname, "..", "..");
-const SAMPLE_BOT = path.join(root, "service", "bots", "acme-support.yaml");
-const PIZZA_BOT = path.join(root, "test", "fixtures", "pizza", "pizza.yaml");
 const hasProc = existsSync("/proc/self/stat");
 
 jest.setTimeout(90_000);
@@ -104,9 +103,7 @@ describe("npm start (scripts/start-local.ts)", () => {
 
   beforeAll(() => {
     out = mkdtempSync(path.join(tmpdir(), "start-local-"));
-    bots = mkdtempSync(path.join(tmpdir(), "two-bots-"));
-    cpSync(SAMPLE_BOT, path.join(bots, "acme-support.yaml"));
-    cpSync(PIZZA_BOT, path.join(bots, "pizza.yaml"));
+    bots = twoBotsDir();
   });
   afterAll(() => {
     for (const child of running) if (child.exitCode === null && child.signalCode === null && child.pid) process.kill(-child.pid, "SIGKILL");
@@ -215,7 +212,7 @@ describe("npm start (scripts/start-local.ts)", () => {
 
     test("an invalid bot", async () => {
       const broken = mkdtempSync(path.join(tmpdir(), "broken-bot-"));
-      writeFileSync(path.join(broken, "broken.yaml"), readFileSync(PIZZA_BOT, "utf8").replace("next: done", "next: nowhere"));
+      writeFileSync(path.join(broken, "broken.yaml"), readFileSync(PIZZA_BOT_YAML, "utf8").replace("next: done", "next: nowhere"));
       try {
         expect(await failure({ BOTS_DIR: broken })).toMatch(/npm start: invalid bot definition:\n {2}\S+broken\.yaml:\d+ \/nodes\/size\/next: node "nowhere" does not exist/);
       } finally {

@@ -6,20 +6,12 @@ import { buildBotList } from "../../service/src/bots/botList";
 import { loadBotDefinitions } from "../../service/src/bots/load";
 import { placeholdersIn } from "../../components/genesys/flow/substitution";
 import { minimalBot, toYaml } from "../bots/fixtures";
+import { PIZZA_BOT_YAML, twoBotsDir } from "../fixtures/twoBots";
 import { StackFileError, UnknownStackError } from "../../components/genesys/tooling/stackFile";
 import { main, SynthError, synthStack } from "../../scripts/synth";
 
 const root = path.join(__dirname, "..", "..");
 const botsDir = path.join(root, "service", "bots");
-const pizzaFile = path.join(root, "test", "fixtures", "pizza", "pizza.yaml");
-
-/** A folder with the sample bot and a second one, as an author has after adding a bot. */
-function twoBotsDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "two-bots-"));
-  cpSync(path.join(botsDir, "acme-support.yaml"), path.join(dir, "acme-support.yaml"));
-  cpSync(pizzaFile, path.join(dir, "pizza.yaml"));
-  return dir;
-}
 
 /** A folder with one bot whose say node leads nowhere. */
 function brokenBotDir(): string {
@@ -183,7 +175,7 @@ describe("npm run synth", () => {
 
   it.each([
     ["a BOTS_DIR that does not exist", () => ({ BOTS_DIR: path.join(out, "missing") }), /^synth: BOTS_DIR \S+missing does not exist; point BOTS_DIR at a folder of bot definitions/],
-    ["a BOTS_DIR that is a file", () => ({ BOTS_DIR: pizzaFile }), /^synth: BOTS_DIR \S+pizza\.yaml is a file, not a folder/],
+    ["a BOTS_DIR that is a file", () => ({ BOTS_DIR: PIZZA_BOT_YAML }), /^synth: BOTS_DIR \S+pizza\.yaml is a file, not a folder/],
     ["an invalid bot", () => ({ BOTS_DIR: brokenBotDir() }), /^synth: invalid bot definition:\n {2}\S+broken\.yaml:\d+ \/nodes\/hello\/next: node "nowhere" does not exist/],
   ])("stops on %s with one message and no stack trace", (_what, env, message) => {
     const stderr = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
