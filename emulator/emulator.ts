@@ -118,7 +118,7 @@ class HttpError extends Error {
   }
 }
 
-/** Whether the bot showed a button with this payload in this conversation (cards stay clickable, §6.8). */
+/** Whether the bot showed a button with this payload in this conversation (cards stay clickable: genesys-bot-connector.md#gotchas). */
 function wasOffered(conversation: Conversation, type: "QuickReply" | "Button", payload: string): boolean {
   return conversation.events.some((e) => {
     if (e.type !== "message") return false;

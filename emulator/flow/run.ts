@@ -1,5 +1,6 @@
 /**
- * Runs the flow for one conversation, action by action, as Architect would (botconnector-protocol.md §5):
+ * Runs the flow for one conversation, action by action, as Architect would (docs/genesys-bot-connector.md,
+ * "The Call Bot Connector action"):
  * Call Bot Connector opens a bot session (one `botSessionId`), sends the Bot Input Text, shows the replies,
  * waits for the customer after each `MoreData` (bounded by the Follow-up Response Timeout), and leaves through
  * the intent's output path on `Complete` (slots and output session variables bound) or the failure path on
@@ -164,7 +165,7 @@ class FlowRun {
         languageCode: c.language.toLowerCase(),
         botSessionTimeout: BOT_SESSION_TIMEOUT_MINUTES,
         chatBot: binding.bot,
-        // Session variables go with the first turn of the session; bots keep them (§2.2; every turn: UNCONFIRMED).
+        // Session variables go with the first turn of the session; bots keep them (genesys-bot-connector.md#body; every turn: unconfirmed).
         ...(first && Object.keys(parameters).length > 0 ? { parameters } : {}),
       };
       first = false;

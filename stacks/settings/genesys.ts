@@ -4,7 +4,7 @@
  * Pure: the stack program, `npm run synth` and `npm run doctor` all read the config through it.
  *
  * Every key is declared, with its type, description and default, in the `config:` block of Pulumi.yaml
- * (README.md lists them); test/stacks/configKeys.test.ts keeps the two in step.
+ * (docs/configuration.md lists them); test/stacks/configKeys.test.ts keeps the two in step.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { HEADER_NAME, type BotConnectorTypeSettings } from "../../components/genesys/botConnectorConfig";
