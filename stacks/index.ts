@@ -14,7 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type ExistingNetworkArgs } from "../components/aws/network";
 import { CREDENTIAL_ENV } from "../components/genesys/botList/credentials";
 import { VirtualAgent } from "../components/virtualAgent";
-import { loadBotDefinitions } from "../service/src/bots/load";
+import { BotDefinitionError, loadBotDefinitions } from "../service/src/bots/load";
 import { NETWORK_STACK_OUTPUTS } from "./settings/aws";
 import { botChoiceProblems } from "./settings/genesys";
 import { PROJECT } from "./settings/reader";
@@ -58,6 +58,16 @@ function networkFromStack(stackName: string, withPublicSubnets: boolean): Existi
   };
 }
 
+/** The bot definitions the image is built with; an invalid one stops the program with its problems, not a stack trace. */
+function loadDefinitions() {
+  try {
+    return loadBotDefinitions(BOTS_DIR).map((loaded) => loaded.definition);
+  } catch (err) {
+    if (err instanceof BotDefinitionError) throw new pulumi.RunError(`${err.message}\nnothing was created. Fix the definitions and run again.`);
+    throw err;
+  }
+}
+
 function virtualAgentStack() {
   const stack = pulumi.getStack();
   const { raw, secretKeys } = readConfig();
@@ -65,7 +75,7 @@ function virtualAgentStack() {
   if (!parsed.settings) throw new StackConfigError(stack, parsed.problems);
   const settings = parsed.settings;
 
-  const definitions = loadBotDefinitions(BOTS_DIR).map((loaded) => loaded.definition);
+  const definitions = loadDefinitions();
   const botProblems = botChoiceProblems(settings.genesys.bot, definitions, { stack, botsDir: "service/bots" });
   if (botProblems.length > 0) throw new StackConfigError(stack, botProblems);
   const templateFile = settings.genesys.flow.callBotConnectorTemplateFile;
