@@ -1,30 +1,23 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { type Page } from "playwright-core";
 import { createEmulator, type Emulator } from "../../emulator/emulator";
 import { TURN_ROUTE } from "../../service/src/server";
 import { twoBotArtifacts, twoBotsDir } from "../fixtures/twoBots";
 import { startService, TOKEN, type TestService } from "../service/harness";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARTIFACTS = path.join(__dirname, "..", "..", "test-results");
-const available = existsSync(CHROMIUM);
-// Skipped only on a developer machine without chromium; on CI (CI set) a missing browser fails the run.
-const run = available || process.env.CI ? describe : describe.skip;
+import { ARTIFACTS, type Browser, describeInChromium, openChromium } from "./chromium";
 
 jest.setTimeout(90_000);
 
 /** What a tester does beyond chatting: pick the bot, switch language, fire the follow-up timeout, see the queue. */
-run(`emulator controls in chromium (${CHROMIUM}${available ? "" : ": not installed"})`, () => {
+describeInChromium("emulator controls", () => {
   let bots: string;
   let svc: TestService;
   let emulator: Emulator;
   let url: string;
-  let context: BrowserContext;
+  let browser: Browser;
   let page: Page;
-  let profile: string;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   beforeAll(async () => {
     bots = twoBotsDir();
@@ -38,24 +31,14 @@ run(`emulator controls in chromium (${CHROMIUM}${available ? "" : ": not install
       messenger: { botDisplayName: "Ava (dev)" },
     });
     url = await emulator.listen(0);
-    profile = mkdtempSync(path.join(tmpdir(), "emulator-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on("pageerror", (err) => pageErrors.push(err.message));
-    mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await openChromium();
+    ({ page, pageErrors } = browser);
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await emulator?.close();
     await svc?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
     if (bots) rmSync(bots, { recursive: true, force: true });
   });
 

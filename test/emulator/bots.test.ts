@@ -1,4 +1,4 @@
-import { createEmulator } from "../../emulator/emulator";
+import { createEmulator, type Emulator, type EmulatorOptions } from "../../emulator/emulator";
 import { type EmulatorEvent } from "../../emulator/events";
 import { FlowLoadError } from "../../emulator/flow/load";
 import { twoBotArtifacts } from "../fixtures/twoBots";
@@ -6,30 +6,28 @@ import { Chat, flowEvents, request, shown, startFakeBot, type FakeBot } from "./
 
 const APOLOGY = "Sorry, I'm having a technical problem. Let me get you to a colleague.";
 
-describe("an emulator playing the flows of several bots", () => {
-  const artifacts = twoBotArtifacts();
-  let bot: FakeBot;
-  let emulator: ReturnType<typeof createEmulator>;
-  let url: string;
+const artifacts = twoBotArtifacts();
 
+/** An emulator in front of a fake bot, started before and stopped after the tests of the describe it is called in. */
+function emulatorAgainstFakeBot(options: Omit<EmulatorOptions, "flowYaml" | "botList" | "botConnector">) {
+  const running = {} as { bot: FakeBot; emulator: Emulator; url: string };
   beforeAll(async () => {
-    bot = await startFakeBot();
-    emulator = createEmulator({
-      flowYaml: artifacts.acme,
-      moreFlows: [{ yaml: artifacts.pizza, source: "bots/pizza/architect-flow.yaml" }],
-      botList: artifacts.botList,
-      botConnector: { url: bot.url, credentials: { "verify-token": "local-token-0123456789" } },
-      messenger: { botDisplayName: "Ava (dev)" },
-    });
-    url = await emulator.listen(0);
+    running.bot = await startFakeBot();
+    running.emulator = createEmulator({ flowYaml: artifacts.acme, botList: artifacts.botList, botConnector: { url: running.bot.url, credentials: {} }, ...options });
+    running.url = await running.emulator.listen(0);
   });
   afterAll(async () => {
-    await emulator?.close();
-    await bot?.close();
+    await running.emulator?.close();
+    await running.bot?.close();
   });
+  return running;
+}
+
+describe("an emulator playing the flows of several bots", () => {
+  const running = emulatorAgainstFakeBot({ moreFlows: [{ yaml: artifacts.pizza, source: "bots/pizza/architect-flow.yaml" }], messenger: { botDisplayName: "Ava (dev)" } });
 
   test("describes every flow for the bot picker: its bot, languages, participant data and the name Messenger shows", async () => {
-    const info = (await request(`${url}/api/info`, "GET")).body as { bots: Array<Record<string, unknown>>; bot: { id: string } };
+    const info = (await request(`${running.url}/api/info`, "GET")).body as { bots: Array<Record<string, unknown>>; bot: { id: string } };
     expect(info.bot.id).toBe("acme-support");
     expect(info.bots).toEqual([
       expect.objectContaining({
@@ -49,20 +47,20 @@ describe("an emulator playing the flows of several bots", () => {
   });
 
   test("a conversation plays the flow of the bot it picks, and Genesys's call names that bot", async () => {
-    bot.answer({ body: { botState: "MoreData", replymessages: [{ type: "Text", text: "Hello" }] } });
-    const before = bot.requests.length;
-    const pizza = await Chat.start(url, { bot: "pizza" });
+    running.bot.answer({ body: { botState: "MoreData", replymessages: [{ type: "Text", text: "Hello" }] } });
+    const before = running.bot.requests.length;
+    const pizza = await Chat.start(running.url, { bot: "pizza" });
     expect(pizza.status).toBe("waiting");
-    expect(bot.requests[before]?.body).toMatchObject({ botId: "Pizza Palace", chatBot: { id: "pizza", name: "Pizza Palace" }, languageCode: "en-us" });
-    const acme = await Chat.start(url, {});
-    expect(bot.requests[before + 1]?.body).toMatchObject({ botId: "Acme Support", chatBot: { id: "acme-support" } });
+    expect(running.bot.requests[before]?.body).toMatchObject({ botId: "Pizza Palace", chatBot: { id: "pizza", name: "Pizza Palace" }, languageCode: "en-us" });
+    const acme = await Chat.start(running.url, {});
+    expect(running.bot.requests[before + 1]?.body).toMatchObject({ botId: "Acme Support", chatBot: { id: "acme-support" } });
     expect(acme.events[0]).toMatchObject({ type: "started", flow: "Acme Virtual Agent DEV Inbound Message" });
   });
 
   test("an unknown bot, or a language the picked flow does not support, is a 400 naming what there is", async () => {
-    const unknown = await request(`${url}/api/conversations`, "POST", { bot: "tacos" });
+    const unknown = await request(`${running.url}/api/conversations`, "POST", { bot: "tacos" });
     expect(unknown).toEqual({ status: 400, body: { error: "unknown_bot", message: "the emulator plays the flows of acme-support, pizza, not of tacos" } });
-    const german = await request(`${url}/api/conversations`, "POST", { bot: "pizza", language: "de-de" });
+    const german = await request(`${running.url}/api/conversations`, "POST", { bot: "pizza", language: "de-de" });
     expect(german).toEqual({ status: 400, body: { error: "unsupported_language", message: "the flow supports en-us, not de-de" } });
   });
 
@@ -72,7 +70,7 @@ describe("an emulator playing the flows of several bots", () => {
         flowYaml: artifacts.pizza,
         moreFlows: [{ yaml: artifacts.pizza, source: "copy.yaml" }],
         botList: artifacts.botList,
-        botConnector: { url: bot.url, credentials: {} },
+        botConnector: { url: running.bot.url, credentials: {} },
       }),
     ).toThrow(new FlowLoadError("copy.yaml", ['calls bot "pizza", as Acme Virtual Agent DEV Inbound Message does; play one flow per bot']));
   });
@@ -80,26 +78,12 @@ describe("an emulator playing the flows of several bots", () => {
 
 /** The tester's control for the Follow-up Response Timeout (the dev flow waits 30 minutes). */
 describe("firing the follow-up timeout", () => {
-  const artifacts = twoBotArtifacts();
-  let bot: FakeBot;
-  let emulator: ReturnType<typeof createEmulator>;
-  let url: string;
-
-  beforeAll(async () => {
-    bot = await startFakeBot();
-    emulator = createEmulator({ flowYaml: artifacts.acme, botList: artifacts.botList, botConnector: { url: bot.url, credentials: {} }, autoStart: false });
-    url = await emulator.listen(0);
-  });
-  afterAll(async () => {
-    await emulator?.close();
-    await bot?.close();
-  });
-
-  const fire = (id: string) => request(`${url}/api/conversations/${id}/follow-up-timeout`, "POST");
+  const running = emulatorAgainstFakeBot({ autoStart: false });
+  const fire = (id: string) => request(`${running.url}/api/conversations/${id}/follow-up-timeout`, "POST");
 
   test("runs the flow's timeout path at once: the failure path's message, then the transfer to the queue", async () => {
-    bot.answer({ body: { botState: "MoreData", replymessages: [{ type: "Text", text: "Which order?" }] } });
-    const chat = await Chat.start(url, {});
+    running.bot.answer({ body: { botState: "MoreData", replymessages: [{ type: "Text", text: "Which order?" }] } });
+    const chat = await Chat.start(running.url, {});
     // Without auto-start the flow waits for the first message, which is no bot's follow-up.
     expect(await fire(chat.id)).toEqual({ status: 409, body: { error: "not_waiting", message: expect.stringContaining("not waiting for the customer's answer to the bot") } });
     await chat.say("hello");
@@ -116,7 +100,7 @@ describe("firing the follow-up timeout", () => {
     expect(flowEvents(events, "transfer")).toEqual([expect.objectContaining({ queue: "Acme Virtual Agent DEV Hand-over" })]);
     expect(await fire(chat.id)).toMatchObject({ status: 409, body: { error: "not_waiting" } });
     // The customer waits in the queue; with no agents in the emulator, a message gets the hint to start again.
-    expect(await request(`${url}/api/conversations/${chat.id}/messages`, "POST", { text: "hello?" })).toEqual({
+    expect(await request(`${running.url}/api/conversations/${chat.id}/messages`, "POST", { text: "hello?" })).toEqual({
       status: 409,
       body: { error: "conversation_ended", message: "the conversation waits in an agent queue (transfer); the emulator has no agents, so start a new one" },
     });
