@@ -85,6 +85,6 @@ export function describeLocalStack(local: LocalStack): string[] {
     `Bots:                     ${local.bots.join(" · ")}, from ${displayPath(local.botsDir)}`,
     `Stack ${local.stack}, rendered:`.padEnd(25) + ` ${displayPath(path.join(local.dir, "bots"))}/<bot>/${FLOW_FILE} · ${displayPath(local.botListFile)}`,
   ];
-  if (local.choiceProblem) lines.push(`Note: ${local.choiceProblem.replace(/\n/g, "\n      ")}\n      npm start plays every bot; npm run synth and pulumi up need the fix.`);
+  if (local.choiceProblem) lines.push(`Note: ${local.choiceProblem.replace(/\n/g, "\n      ")}\n      npm start plays every bot anyway; npm run synth needs the fix.`);
   return lines;
 }

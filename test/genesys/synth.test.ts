@@ -8,6 +8,7 @@ import { placeholdersIn } from "../../components/genesys/flow/substitution";
 import { minimalBot, toYaml } from "../bots/fixtures";
 import { PIZZA_BOT_YAML, twoBotsDir } from "../fixtures/twoBots";
 import { StackFileError, UnknownStackError } from "../../components/genesys/tooling/stackFile";
+import { renderLocalStack } from "../../scripts/localStack";
 import { main, SynthError, synthStack } from "../../scripts/synth";
 
 const root = path.join(__dirname, "..", "..");
@@ -132,6 +133,39 @@ describe("with several bots", () => {
     );
     // One bot needs no name.
     expect(() => synthStack({ projectDir: project, stack: "unnamed", botsDir })).not.toThrow();
+  });
+});
+
+describe("npm start's rendering (renderLocalStack)", () => {
+  let out: string;
+  let onlyPizza: string;
+  beforeAll(() => {
+    out = mkdtempSync(path.join(tmpdir(), "local-out-"));
+    onlyPizza = mkdtempSync(path.join(tmpdir(), "only-pizza-"));
+    cpSync(PIZZA_BOT_YAML, path.join(onlyPizza, "pizza.yaml"));
+  });
+  afterAll(() => {
+    rmSync(out, { recursive: true, force: true });
+    rmSync(onlyPizza, { recursive: true, force: true });
+  });
+
+  it("renders the stack's flow for each bot, the stack's own bot first", () => {
+    const bots = twoBotsDir();
+    try {
+      const local = renderLocalStack({ projectDir: root, stack: "dev", botsDir: bots, env: { SYNTH_OUT_DIR: out } });
+      expect([...local.flowFiles.keys()]).toEqual(["acme-support", "pizza"]);
+      expect(local.dir).toBe(path.join(out, `dev@${path.basename(bots)}`));
+      expect(readFileSync(local.flowFiles.get("pizza") as string, "utf8")).toContain("Acme Virtual Agent DEV Inbound Message");
+      expect(local.choiceProblem).toBeUndefined();
+    } finally {
+      rmSync(bots, { recursive: true, force: true });
+    }
+  });
+
+  it("still plays the bots there are when the stack names another, and says how to fix the stack", () => {
+    const local = renderLocalStack({ projectDir: root, stack: "dev", botsDir: onlyPizza, env: { SYNTH_OUT_DIR: out } });
+    expect([...local.flowFiles.keys()]).toEqual(["pizza"]);
+    expect(local.choiceProblem).toContain("fix: pulumi config set --stack dev virtual-agent:genesysBotId pizza");
   });
 });
 
