@@ -63,7 +63,7 @@ class FlowRun {
       throw new FlowRuntimeError(`the literal ${JSON.stringify(v)} is not a value`);
     }
     if (source.kind === "notSet") return undefined;
-    return evaluate(source.expression, { variable: (name) => this.variables.get(name), messageBody: this.messageBody });
+    return evaluate(source.expression, { variable: (name) => this.variables.get(name), messageBody: this.messageBody, messageLanguage: this.conversation.language.toLowerCase() });
   }
 
   private text(source: FlowValueSource): string {
@@ -128,6 +128,14 @@ class FlowRun {
         return "disconnect";
       case "callBotConnector":
         return this.callBotConnector(action, track);
+      case "switch": {
+        const chosen = action.cases.find((c) => {
+          const value = this.value(c.condition);
+          if (typeof value !== "boolean") throw new FlowRuntimeError(`${action.name}: a case evaluated to ${JSON.stringify(value)}, not true or false`);
+          return value;
+        });
+        return this.actions(chosen ? chosen.actions : action.defaultActions, track);
+      }
     }
   }
 

@@ -305,6 +305,10 @@
     composer.querySelector("button").disabled = ended;
     input.placeholder = queued ? "Waiting for an agent\u2026" : ended ? "This conversation has ended" : "Type a message\u2026";
     fireTimeoutButton.disabled = !awaitingFollowUp();
+    // No dead buttons: once the conversation ended, nothing answers its card buttons, so they are shown disabled.
+    for (const button of transcript.querySelectorAll("button.card-action, button.card-default")) {
+      button.disabled = ended;
+    }
   }
 
   /** Quick replies belong to the latest bot message; after the customer answers they are gone (Messenger). */

@@ -94,4 +94,58 @@ describeInChromium("chat page", () => {
     await expect(page.getByTestId("customer-message").count()).resolves.toBe(0);
     expect(pageErrors).toEqual([]);
   });
+
+  test("German: a no-match hand-over, a finished order's card button disabled, then a technical failure, never an English word", async () => {
+    const composer = page.getByTestId("composer-input");
+    const say = async (text: string) => {
+      await composer.fill(text);
+      await page.getByTestId("send-button").click();
+    };
+    const english = /\b(sorry|the|you|please|colleague|technical|order)\b/i;
+    // What the customer reads: the bubbles (the emulator's own annotations, such as the sender line, are not shown by Genesys).
+    const customerView = async () => page.getByTestId("bot-message").locator(".bubble").allTextContents();
+
+    await page.goto(emu.url + "/");
+    await page.getByTestId("participant-customerName").fill("");
+    await page.getByTestId("language-select").selectOption("de-de");
+    await botMessage("Wobei kann ich Ihnen helfen?").waitFor();
+    for (const text of ["lila", "Elefanten", "tanzen"]) await say(text);
+    await botMessage("Ich habe Schwierigkeiten, Sie zu verstehen.").waitFor();
+    const transfer = page.locator('[data-testid=flow-event][data-kind="transfer"]');
+    await transfer.waitFor();
+    // A designed hand-over: the Handover intent's path, the reason for the agent, no message from the failure path.
+    await expect(page.locator('[data-testid=flow-event][data-kind="complete"]').textContent()).resolves.toContain("Bot completed with intent Handover");
+    await expect(transfer.getByTestId("transfer-data").textContent()).resolves.toContain("menu not understood after 3 attempts");
+    await expect(page.locator('[data-testid=flow-event][data-kind="failure"]').count()).resolves.toBe(0);
+    await expect(page.locator('[data-testid=bot-message][data-origin="flow"]').count()).resolves.toBe(0);
+    expect((await customerView()).filter((t) => english.test(t))).toEqual([]);
+    await page.screenshot({ path: path.join(ARTIFACTS, "emulator-chat-de-handover.png"), fullPage: true });
+
+    // The order card's "Rücksendung starten" works while the bot waits, and is disabled once the conversation ended.
+    await page.getByTestId("new-conversation").click();
+    await page.getByTestId("quick-reply").filter({ hasText: "Bestellung verfolgen" }).click();
+    await say("A-12345");
+    await botMessage("Kann ich Ihnen sonst noch helfen?").waitFor();
+    const returnButton = page.getByTestId("card-button").filter({ hasText: "Rücksendung starten" });
+    await expect(returnButton.isEnabled()).resolves.toBe(true);
+    await page.getByTestId("quick-reply").filter({ hasText: "Nein" }).click();
+    await page.locator('[data-testid=flow-event][data-kind="disconnect"]').waitFor();
+    await expect(returnButton.isDisabled()).resolves.toBe(true);
+    await page.screenshot({ path: path.join(ARTIFACTS, "emulator-chat-de-ended-card.png"), fullPage: true });
+
+    // A technical failure: the service goes away mid-conversation; the flow apologises in German and says why.
+    await page.getByTestId("new-conversation").click();
+    await botMessage("Wobei kann ich Ihnen helfen?").waitFor();
+    await svc.close();
+    await say("Rückgabe");
+    const apology = page.locator('[data-testid=bot-message][data-origin="flow"]');
+    await apology.waitFor();
+    await expect(apology.textContent()).resolves.toContain("Entschuldigung, ich habe ein technisches Problem. Ich verbinde Sie mit einem Kollegen.");
+    const failedTransfer = page.locator('[data-testid=flow-event][data-kind="transfer"]');
+    await expect(failedTransfer.getByTestId("transfer-data").textContent()).resolves.toMatch(/virtualAgent\.outcome\s*failure/);
+    await expect(failedTransfer.getByTestId("transfer-data").textContent()).resolves.toContain("technical failure");
+    expect((await customerView()).filter((t) => english.test(t))).toEqual([]);
+    await page.screenshot({ path: path.join(ARTIFACTS, "emulator-chat-de-failure.png"), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
 });
