@@ -1,34 +1,33 @@
 /**
  * `npm start`: the whole thing on one machine, no cloud and no credentials.
  *
- * 1. Renders the local stack's artifacts with the code of `npm run synth` into `out/<stack>/` (the flow and bot
- *    list `pulumi up` would deploy).
+ * 1. Renders the local stack's flow once for each bot of BOTS_DIR, and the bot list, with the code of
+ *    `npm run synth` (scripts/localStack.ts), into the stack's output folder.
  * 2. Starts the endpoint service in local mode: the bots of BOTS_DIR, an in-memory session store, a verify token
  *    generated for this run (or VERIFY_TOKEN), the stack's verify-token header.
- * 3. Starts the Genesys emulator playing that flow against the service, and prints the chat page's URL and the
+ * 3. Starts the Genesys emulator playing those flows against the service, and prints the chat page's URL and the
  *    Bot Connector endpoint.
  *
- * Ctrl-C or SIGTERM stops the emulator first (no new turns), then the service.
+ * It stops completely on Ctrl-C, on SIGTERM or SIGINT, and when the process that started it goes away: npm runs
+ * scripts through `sh -c`, and a shell killed by a signal does not pass it on, so `kill <npm's pid>` would
+ * otherwise leave this process holding both ports.
  *
  * Environment: LOCAL_STACK [dev] (the stack whose flow is played), EMULATOR_PORT [3000], EMULATOR_HOST
  * [127.0.0.1], PORT [8080] and HOST [127.0.0.1] of the service, BOTS_DIR [service/bots], SYNTH_OUT_DIR [out],
  * LOG_LEVEL [info] (the service's JSON logs), VERIFY_TOKEN (optional).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { ConfigError } from "../service/src/config";
 import { start } from "../service/src/main";
 import { TURN_ROUTE } from "../service/src/server";
-import { BotDefinitionError } from "../service/src/bots/load";
-import { readStackConfig, UnknownStackError } from "../components/genesys/tooling/stackFile";
-import { parseGenesysSettings } from "../stacks/settings/genesys";
 import { readArtifacts } from "../emulator/artifacts";
 import { BotListError } from "../emulator/botList";
 import { createEmulator, type Emulator } from "../emulator/emulator";
 import { FlowLoadError } from "../emulator/flow/load";
-import { SynthError, synthStack } from "./synth";
+import { describeLocalStack, renderLocalStack } from "./localStack";
+import { botsDirFrom, PROJECT_DIR } from "./paths";
+import { isConfigurationMistake } from "./synth";
 
-const projectDir = path.resolve(__dirname, "..");
+class StartError extends Error {}
 
 function port(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw.trim() === "") return fallback;
@@ -37,33 +36,33 @@ function port(name: string, raw: string | undefined, fallback: number): number {
   return value;
 }
 
-class StartError extends Error {}
+/** How often the process checks that whoever started it is still there. */
+const PARENT_CHECK_MS = 500;
 
-/** Renders the stack like `npm run synth -- <stack>` and writes the files; returns the directory. */
-function render(stack: string, botsDir: string, env: NodeJS.ProcessEnv): string {
-  const output = synthStack({ projectDir, stack, botsDir });
-  const dir = path.join(path.resolve(projectDir, env.SYNTH_OUT_DIR ?? "out"), stack);
-  mkdirSync(dir, { recursive: true });
-  for (const [name, content] of Object.entries(output.files)) writeFileSync(path.join(dir, name), content);
-  return dir;
+/**
+ * Stops this process as SIGTERM would once its parent is gone (it is then re-parented, so its parent pid
+ * changes). The check is a timer that does not keep the process alive.
+ */
+function stopWithParent(): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    process.stderr.write(`\nthe process that started npm start (pid ${parent}) is gone\n`);
+    process.kill(process.pid, "SIGTERM");
+  }, PARENT_CHECK_MS);
+  timer.unref();
 }
 
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const stack = env.LOCAL_STACK?.trim() || "dev";
   const emulatorPort = port("EMULATOR_PORT", env.EMULATOR_PORT, 3000);
-  const botsDir = path.resolve(projectDir, env.BOTS_DIR?.trim() || path.join("service", "bots"));
+  port("PORT", env.PORT, 8080);
+  const botsDir = botsDirFrom(env);
 
-  const dir = render(stack, botsDir, env);
-  // synthStack has validated the settings; read them again for what the emulator shows and sends.
-  const settings = parseGenesysSettings(readStackConfig(projectDir, stack).config, { stack }).settings;
-  if (!settings) throw new StartError(`the Genesys settings of stack "${stack}" are not valid; run npm run synth -- ${stack}`);
-  if (settings.flow.callBotConnectorTemplateFile) {
-    throw new StartError(
-      `stack "${stack}" renders its Call Bot Connector action from ${settings.flow.callBotConnectorTemplateFile}; ` +
-        "the emulator runs only the built-in shape the renderer documents. Choose another stack with LOCAL_STACK.",
-    );
-  }
-  const artifacts = readArtifacts(dir);
+  const local = renderLocalStack({ projectDir: PROJECT_DIR, stack, botsDir, env });
+  const artifacts = readArtifacts([...local.flowFiles.values()], local.botListFile);
+  const settings = local.settings;
 
   const { service, config, url } = await start({
     HOST: "127.0.0.1",
@@ -73,11 +72,16 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     LOCAL_MODE: "true",
     SESSION_STORE: "memory",
   });
+  stopWithParent();
   const endpoint = url + TURN_ROUTE;
+  const [first, ...more] = artifacts.flows;
   let emulator: Emulator;
   try {
     emulator = createEmulator({
-      ...artifacts,
+      flowYaml: first?.yaml ?? "",
+      moreFlows: more,
+      botList: artifacts.botList,
+      sources: { flow: first?.source ?? "", botList: artifacts.botListSource },
       botConnector: { url: endpoint, credentials: { [config.verifyTokenHeader]: config.verifyTokens[0] as string } },
       autoStart: settings.messenger.autoStart,
       messenger: { botDisplayName: settings.messenger.botDisplayName, primaryColor: settings.messenger.primaryColor },
@@ -99,16 +103,17 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     chatUrl = await emulator.listen(emulatorPort, env.EMULATOR_HOST?.trim() || "127.0.0.1");
   } catch (err) {
     await service.close();
-    throw new StartError(`the emulator cannot listen on port ${emulatorPort}: ${(err as Error).message}. Set EMULATOR_PORT to a free port.`);
+    const reason = (err as NodeJS.ErrnoException).code === "EADDRINUSE" ? "it is already in use" : (err as Error).message;
+    throw new StartError(`EMULATOR_PORT ${emulatorPort} cannot be used: ${reason}. Set EMULATOR_PORT to a free port.`);
   }
   const token = config.generatedToken ? `${config.verifyTokenHeader}: ${config.verifyTokens[0]}` : `${config.verifyTokenHeader}: (VERIFY_TOKEN)`;
   process.stderr.write(
     [
       "",
-      `Chat with the bot:        ${chatUrl}/`,
+      `Chat with the bot${local.bots.length > 1 ? "s" : ""}:`.padEnd(26) + `${chatUrl}/`,
       `Bot Connector endpoint:   ${endpoint}`,
       `Verify token header:      ${token}`,
-      `Genesys flow (stack ${stack}): ${path.relative(process.cwd(), artifacts.sources.flow)} · bot list ${path.relative(process.cwd(), artifacts.sources.botList)}`,
+      ...describeLocalStack(local),
       "Ctrl-C stops both.",
       "",
       "",
@@ -117,7 +122,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
 }
 
 main(process.env).catch((err: unknown) => {
-  const known = [StartError, SynthError, UnknownStackError, BotDefinitionError, ConfigError, FlowLoadError, BotListError].some((type) => err instanceof type);
+  const known = err instanceof StartError || err instanceof ConfigError || err instanceof FlowLoadError || err instanceof BotListError || isConfigurationMistake(err);
   process.stderr.write(`npm start: ${known ? (err as Error).message : String((err as Error).stack ?? err)}\n`);
   process.exit(1);
 });

@@ -1,5 +1,6 @@
 /**
- * Runs the flow for one conversation, action by action, as Architect would (botconnector-protocol.md §5):
+ * Runs the flow for one conversation, action by action, as Architect would (docs/genesys-bot-connector.md,
+ * "The Call Bot Connector action"):
  * Call Bot Connector opens a bot session (one `botSessionId`), sends the Bot Input Text, shows the replies,
  * waits for the customer after each `MoreData` (bounded by the Follow-up Response Timeout), and leaves through
  * the intent's output path on `Complete` (slots and output session variables bound) or the failure path on
@@ -172,7 +173,7 @@ class FlowRun {
         languageCode: c.language.toLowerCase(),
         botSessionTimeout: BOT_SESSION_TIMEOUT_MINUTES,
         chatBot: binding.bot,
-        // Session variables go with the first turn of the session; bots keep them (§2.2; every turn: UNCONFIRMED).
+        // Session variables go with the first turn of the session; bots keep them (genesys-bot-connector.md#body; every turn: unconfirmed).
         ...(first && Object.keys(parameters).length > 0 ? { parameters } : {}),
       };
       first = false;
@@ -199,9 +200,12 @@ class FlowRun {
       }
       if (response.botState === "Complete") return this.complete(action, response, track);
 
-      const next = await c.receive(followUpMs);
+      const next = await c.receive(followUpMs, { followUp: true });
       if (next.kind === "abandoned") return "abandoned";
-      if (next.kind === "timeout") return fail("FollowUpResponseTimeout", `the customer did not answer within the Follow-up Response Timeout (${followUpMs} ms)`);
+      if (next.kind === "timeout") {
+        const limit = `the Follow-up Response Timeout (${followUpMs} ms)`;
+        return fail("FollowUpResponseTimeout", next.fired ? `${limit} was fired from the emulator before the customer answered` : `the customer did not answer within ${limit}`);
+      }
       input = inputMessageOf(next.input);
     }
   }

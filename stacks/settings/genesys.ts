@@ -4,7 +4,7 @@
  * Pure: the stack program, `npm run synth` and `npm run doctor` all read the config through it.
  *
  * Every key is declared, with its type, description and default, in the `config:` block of Pulumi.yaml
- * (README.md lists them); test/stacks/configKeys.test.ts keeps the two in step.
+ * (docs/configuration.md lists them); test/stacks/configKeys.test.ts keeps the two in step.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { HEADER_NAME, type BotConnectorTypeSettings } from "../../components/genesys/botConnectorConfig";
@@ -13,7 +13,7 @@ import { type IntentActionChoice } from "../../components/genesys/flow/fromBot";
 import { substitutionProblem } from "../../components/genesys/flow/substitution";
 import { domainProblems } from "../../components/genesys/messenger/settings";
 import { handoverContextRole, type OAuthClientRoleArgs } from "../../components/genesys/oauthClient";
-import { type BotChoice, type FlowChoices } from "../../components/genesys/plan";
+import { botIds, type BotChoice, type FlowChoices, resolveBotChoice } from "../../components/genesys/plan";
 import { type GenesysVirtualAgentArgs } from "../../components/genesys/virtualAgent";
 import { type BotDefinition } from "../../service/src/bots/definition";
 import { GENESYS_REGIONS, isGenesysRegion, type GenesysRegion } from "../../service/src/genesys/regions";
@@ -261,6 +261,42 @@ function readServiceClientRoles(r: Reader): GenesysSettings["serviceClient"] {
     });
   });
   return { roles };
+}
+
+/**
+ * Whether the stack's bot choice (`genesysBotId`, `genesysBotVersion`) names one of the bot definitions; else the
+ * one problem to report, with the command that fixes it. The settings alone cannot tell: it depends on the bots.
+ * `botsDir` names where the definitions came from, in the message.
+ */
+export function botChoiceProblems(choice: BotChoice, definitions: readonly BotDefinition[], options: ParseOptions & { botsDir: string }): SettingsProblem[] {
+  const resolved = resolveBotChoice(definitions, choice);
+  if (!("problem" in resolved)) return [];
+  const r = new Reader({}, options.stack);
+  const problem = resolved.problem;
+  const ids = botIds(definitions);
+  switch (problem.kind) {
+    case "noBots":
+      r.problem("genesysBotId", `has no bot to name: ${options.botsDir} holds no bot definitions`, r.command("genesysBotId", "<bot id>"));
+      break;
+    case "ambiguous":
+      r.problem(
+        "genesysBotId",
+        `is not set, and ${options.botsDir} holds several bots (${problem.ids.join(", ")}): name the one the flow calls`,
+        r.command("genesysBotId", ids[0] as string),
+      );
+      break;
+    case "unknownBot":
+      r.problem("genesysBotId", `is "${problem.id}", which is not a bot of ${options.botsDir} (${problem.ids.join(", ")})`, r.command("genesysBotId", ids[0] as string));
+      break;
+    case "unknownVersion":
+      r.problem(
+        "genesysBotVersion",
+        `is "${problem.version}", which bot "${problem.id}" does not have (versions: ${problem.versions.join(", ")})`,
+        r.command("genesysBotVersion", problem.versions[problem.versions.length - 1] as string),
+      );
+      break;
+  }
+  return r.problems;
 }
 
 /** The flow choices the settings make (shared by the program's args and `npm run synth`). */

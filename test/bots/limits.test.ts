@@ -1,5 +1,5 @@
 /**
- * Each Genesys limit (shared/reference/botconnector-protocol.md §3.5, §4.2, §6): the value at the limit
+ * Each Genesys limit (docs/genesys-bot-connector.md, "Shape and limits", "Reply messages and rich content", "Channels"): the value at the limit
  * loads, one past it is rejected with a message that names the path.
  */
 import { type BotDefinition, type Channel } from "../../service/src/bots/definition";
