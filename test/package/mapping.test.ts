@@ -7,6 +7,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeF
 import os from "node:os";
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
 import { contextDigest } from "../../components/aws/buildContext";
 import type * as plain from "../../components/package/args";
 import { DYNAMIC_PROVIDER_MODULE, dynamicProviderHostProblem } from "../../components/package/dynamicProviderHost";
@@ -288,5 +289,17 @@ describe("component rule paths", () => {
     ["hosting.service.cpu", "hosting.service.cpu"],
   ])("%s is reported as %s", (rich, plainPath) => {
     expect(plainProblem({ propertyPath: rich, reason: "r" }).propertyPath).toBe(plainPath);
+  });
+});
+
+describe("docs/component-package.md", () => {
+  it("its YAML program's arguments are accepted as they stand", () => {
+    const doc = readFileSync(path.join(__dirname, "..", "..", "docs", "component-package.md"), "utf8");
+    const program = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parseYaml(m[1]!) as { resources?: Record<string, { type: string; properties: plain.VirtualAgentArgs }> }).find((p) => p.resources);
+    const support = program!.resources!.support!;
+    expect(support.type).toBe("virtual-agent:index:VirtualAgent");
+    const root = dir();
+    const rich = prepareVirtualAgent(support.type, "support", support.properties, { workRoot: root, resolve: () => "/found" });
+    expect(rich.genesys.flow?.intentActions).toEqual({ AgentRequested: { action: "transfer", priority: 5 } });
   });
 });

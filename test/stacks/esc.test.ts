@@ -39,9 +39,12 @@ describe.each(STACKS)("the %s stack's ESC environments", (stack) => {
     expect(existsSync(environmentFile(`${stack}-preview`))).toBe(true);
   });
 
-  it.each([stack, `${stack}-preview`])("%s logs in to AWS through OIDC with a role of its own, for at most an hour", (name) => {
+  it.each([stack, `${stack}-preview`])("%s logs in to AWS through OIDC with a role only it may assume, for at most an hour", (name) => {
     const oidc = readEnvironment(environmentFile(name)).values.aws.login["fn::open::aws-login"].oidc as Json;
-    expect(Object.keys(oidc).sort()).toEqual(["duration", "roleArn", "sessionName"]);
+    expect(Object.keys(oidc).sort()).toEqual(["duration", "roleArn", "sessionName", "subjectAttributes"]);
+    // Without it, every environment a stack imports presents the same subject (`...:env:<yaml>`), and a role's
+    // trust policy cannot tell the deploy environment from the preview one.
+    expect(oidc.subjectAttributes).toEqual(["currentEnvironment.name"]);
     expect(oidc.roleArn).toMatch(new RegExp(`^arn:aws:iam::\\d{12}:role/virtual-agent-${stack}-${name.endsWith("-preview") ? "preview" : "deploy"}$`));
     // AWS's rules for a role session name: 2 to 64 of these characters.
     expect(oidc.sessionName).toMatch(/^[\w+=,.@-]{2,64}$/);
