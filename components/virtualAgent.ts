@@ -25,10 +25,8 @@ export const VIRTUAL_AGENT_STACK_TYPE = "virtual-agent:index:VirtualAgent";
  * hosting resolves, so the integration still depends on the endpoint that serves the URL and on the running
  * service, and a preview plans everything even when the URL is not known yet.
  */
-/** What the composition creates and the outputs both VirtualAgent classes (this one, and the component package's) expose. */
-export interface VirtualAgentParts {
-  genesys: GenesysVirtualAgent;
-  hosting: HostedService;
+/** The outputs both VirtualAgent classes (this one, and the component package's) expose and register. */
+export interface VirtualAgentOutputs {
   /** HTTPS base URL of the endpoint service. */
   serviceUrl: pulumi.Output<string>;
   /** The URL Genesys calls for every turn. */
@@ -42,6 +40,15 @@ export interface VirtualAgentParts {
   sessionTableName: pulumi.Output<string>;
   logGroupName: pulumi.Output<string>;
   imageRef: pulumi.Output<string>;
+}
+
+/** A component's own properties (not ComponentResource's): what a constructor sets from one object at once. */
+export type OwnProperties<T> = { [K in Exclude<keyof T, keyof pulumi.ComponentResource>]: T[K] };
+
+/** What the composition creates: the two sides, and the outputs. */
+export interface VirtualAgentParts extends VirtualAgentOutputs {
+  genesys: GenesysVirtualAgent;
+  hosting: HostedService;
 }
 
 /**
@@ -89,7 +96,7 @@ export function composeVirtualAgent(parent: pulumi.ComponentResource, name: stri
 }
 
 /** The outputs the composition registers (the same for both VirtualAgent classes). */
-export function virtualAgentOutputs(parts: VirtualAgentParts): Record<string, pulumi.Output<string>> {
+export function virtualAgentOutputs(parts: VirtualAgentParts): VirtualAgentOutputs {
   const { genesys: _genesys, hosting: _hosting, ...outputs } = parts;
   return outputs;
 }
@@ -115,39 +122,28 @@ export function virtualAgentOutputs(parts: VirtualAgentParts): Record<string, pu
  * VirtualAgent takes plain arguments and registers the same type and children.
  */
 export class VirtualAgent extends pulumi.ComponentResource {
-  readonly genesys: GenesysVirtualAgent;
-  readonly hosting: HostedService;
+  declare readonly genesys: GenesysVirtualAgent;
+  declare readonly hosting: HostedService;
   /** HTTPS base URL of the endpoint service. */
-  readonly serviceUrl: pulumi.Output<string>;
+  declare readonly serviceUrl: pulumi.Output<string>;
   /** The URL Genesys calls for every turn. */
-  readonly handleUtteranceUri: pulumi.Output<string>;
-  readonly integrationId: pulumi.Output<string>;
-  readonly flowId: pulumi.Output<string>;
-  readonly deploymentId: pulumi.Output<string>;
-  readonly snippet: pulumi.Output<string>;
-  readonly testPageHtml: pulumi.Output<string>;
-  readonly queueId: pulumi.Output<string>;
-  readonly sessionTableName: pulumi.Output<string>;
-  readonly logGroupName: pulumi.Output<string>;
-  readonly imageRef: pulumi.Output<string>;
+  declare readonly handleUtteranceUri: pulumi.Output<string>;
+  declare readonly integrationId: pulumi.Output<string>;
+  declare readonly flowId: pulumi.Output<string>;
+  declare readonly deploymentId: pulumi.Output<string>;
+  declare readonly snippet: pulumi.Output<string>;
+  declare readonly testPageHtml: pulumi.Output<string>;
+  declare readonly queueId: pulumi.Output<string>;
+  declare readonly sessionTableName: pulumi.Output<string>;
+  declare readonly logGroupName: pulumi.Output<string>;
+  declare readonly imageRef: pulumi.Output<string>;
 
   constructor(name: string, args: VirtualAgentArgs, opts?: pulumi.ComponentResourceOptions) {
     failOnProblems(VIRTUAL_AGENT_STACK_TYPE, name, validateVirtualAgentArgs(args));
     super(VIRTUAL_AGENT_STACK_TYPE, name, {}, opts);
     const parts = composeVirtualAgent(this, name, args);
-    this.genesys = parts.genesys;
-    this.hosting = parts.hosting;
-    this.serviceUrl = parts.serviceUrl;
-    this.handleUtteranceUri = parts.handleUtteranceUri;
-    this.integrationId = parts.integrationId;
-    this.flowId = parts.flowId;
-    this.deploymentId = parts.deploymentId;
-    this.snippet = parts.snippet;
-    this.testPageHtml = parts.testPageHtml;
-    this.queueId = parts.queueId;
-    this.sessionTableName = parts.sessionTableName;
-    this.logGroupName = parts.logGroupName;
-    this.imageRef = parts.imageRef;
+    const own: OwnProperties<VirtualAgent> = parts;
+    Object.assign(this, own);
     this.registerOutputs(virtualAgentOutputs(parts));
   }
 }

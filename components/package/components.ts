@@ -10,12 +10,14 @@
  * where a program that created it directly had it, so such a program can move to the package without
  * replacements.
  *
- * Only Output properties belong on these classes: the schema lists every property as an output.
+ * Only Output properties belong on these classes: the schema lists every property as an output. They are
+ * `declare`d (the schema reads the declarations) and set together from one object, which is also what the
+ * component registers.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { HostedService as HostedServiceComponent } from "../aws/hostedService";
 import { GenesysVirtualAgent as GenesysSideComponent } from "../genesys/virtualAgent";
-import { composeVirtualAgent, VIRTUAL_AGENT_STACK_TYPE, virtualAgentOutputs } from "../virtualAgent";
+import { composeVirtualAgent, type OwnProperties, VIRTUAL_AGENT_STACK_TYPE, virtualAgentOutputs } from "../virtualAgent";
 import type * as plain from "./args";
 import { prepareGenesysVirtualAgent, prepareHostedService, prepareVirtualAgent } from "./mapping";
 
@@ -41,44 +43,34 @@ function directUseAlias(opts: pulumi.ComponentResourceOptions | undefined): pulu
  */
 export class VirtualAgent extends pulumi.ComponentResource {
   /** HTTPS base URL of the endpoint service. */
-  readonly serviceUrl: pulumi.Output<string>;
+  declare readonly serviceUrl: pulumi.Output<string>;
   /** The URL Genesys calls for every turn. */
-  readonly handleUtteranceUri: pulumi.Output<string>;
+  declare readonly handleUtteranceUri: pulumi.Output<string>;
   /** Id of the Bot Connector integration. */
-  readonly integrationId: pulumi.Output<string>;
+  declare readonly integrationId: pulumi.Output<string>;
   /** Id of the Inbound Message flow. */
-  readonly flowId: pulumi.Output<string>;
+  declare readonly flowId: pulumi.Output<string>;
   /** Id of the Messenger deployment. */
-  readonly deploymentId: pulumi.Output<string>;
+  declare readonly deploymentId: pulumi.Output<string>;
   /** The Messenger's script snippet for web pages. */
-  readonly snippet: pulumi.Output<string>;
+  declare readonly snippet: pulumi.Output<string>;
   /** A test page that loads the Messenger. */
-  readonly testPageHtml: pulumi.Output<string>;
+  declare readonly testPageHtml: pulumi.Output<string>;
   /** Id of the hand-over queue. */
-  readonly queueId: pulumi.Output<string>;
+  declare readonly queueId: pulumi.Output<string>;
   /** Name of the DynamoDB session table. */
-  readonly sessionTableName: pulumi.Output<string>;
+  declare readonly sessionTableName: pulumi.Output<string>;
   /** Name of the service's CloudWatch log group. */
-  readonly logGroupName: pulumi.Output<string>;
+  declare readonly logGroupName: pulumi.Output<string>;
   /** The digest-pinned image the service runs. */
-  readonly imageRef: pulumi.Output<string>;
+  declare readonly imageRef: pulumi.Output<string>;
 
   constructor(name: string, args: plain.VirtualAgentArgs, opts?: pulumi.ComponentResourceOptions) {
     const composition = prepareVirtualAgent(PACKAGE_TYPES.VirtualAgent, name, args);
     super(PACKAGE_TYPES.VirtualAgent, name, {}, opts);
-    const parts = composeVirtualAgent(this, name, composition);
-    this.serviceUrl = parts.serviceUrl;
-    this.handleUtteranceUri = parts.handleUtteranceUri;
-    this.integrationId = parts.integrationId;
-    this.flowId = parts.flowId;
-    this.deploymentId = parts.deploymentId;
-    this.snippet = parts.snippet;
-    this.testPageHtml = parts.testPageHtml;
-    this.queueId = parts.queueId;
-    this.sessionTableName = parts.sessionTableName;
-    this.logGroupName = parts.logGroupName;
-    this.imageRef = parts.imageRef;
-    this.registerOutputs(virtualAgentOutputs(parts));
+    const outputs: OwnProperties<VirtualAgent> = virtualAgentOutputs(composeVirtualAgent(this, name, composition));
+    Object.assign(this, outputs);
+    this.registerOutputs(outputs);
   }
 }
 
@@ -90,56 +82,47 @@ export class VirtualAgent extends pulumi.ComponentResource {
  */
 export class GenesysVirtualAgent extends pulumi.ComponentResource {
   /** Id of the Bot Connector integration. */
-  readonly integrationId: pulumi.Output<string>;
+  declare readonly integrationId: pulumi.Output<string>;
   /** The URL Genesys calls for every turn. */
-  readonly handleUtteranceUri: pulumi.Output<string>;
+  declare readonly handleUtteranceUri: pulumi.Output<string>;
   /** The verify token (secret): the service's VERIFY_TOKEN. */
-  readonly verifyToken: pulumi.Output<string>;
+  declare readonly verifyToken: pulumi.Output<string>;
   /** The header it is sent in: the service's VERIFY_TOKEN_HEADER. */
-  readonly verifyTokenHeader: pulumi.Output<string>;
+  declare readonly verifyTokenHeader: pulumi.Output<string>;
   /** Id of the Inbound Message flow. */
-  readonly flowId: pulumi.Output<string>;
+  declare readonly flowId: pulumi.Output<string>;
   /** Id of the Messenger deployment. */
-  readonly deploymentId: pulumi.Output<string>;
+  declare readonly deploymentId: pulumi.Output<string>;
   /** The Messenger's script snippet for web pages. */
-  readonly snippet: pulumi.Output<string>;
+  declare readonly snippet: pulumi.Output<string>;
   /** A test page that loads the Messenger. */
-  readonly testPageHtml: pulumi.Output<string>;
+  declare readonly testPageHtml: pulumi.Output<string>;
   /** Id of the hand-over queue. */
-  readonly queueId: pulumi.Output<string>;
+  declare readonly queueId: pulumi.Output<string>;
   /** Client id of the service's OAuth client (GENESYS_CLIENT_ID), when one is created. */
-  readonly serviceClientId: pulumi.Output<string | undefined>;
+  declare readonly serviceClientId: pulumi.Output<string | undefined>;
   /** Its secret (GENESYS_CLIENT_SECRET), when one is created. */
-  readonly serviceClientSecret: pulumi.Output<string | undefined>;
+  declare readonly serviceClientSecret: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: plain.GenesysVirtualAgentArgs, opts?: pulumi.ComponentResourceOptions) {
     const side = prepareGenesysVirtualAgent(PACKAGE_TYPES.GenesysVirtualAgent, name, args);
     super(PACKAGE_TYPES.GenesysVirtualAgent, name, {}, opts);
     const genesys = new GenesysSideComponent(name, side, { parent: this, aliases: directUseAlias(opts) });
-    this.integrationId = genesys.integrationId;
-    this.handleUtteranceUri = genesys.handleUtteranceUri;
-    this.verifyToken = genesys.verifyToken;
-    this.verifyTokenHeader = pulumi.output(genesys.verifyTokenHeader);
-    this.flowId = genesys.flowId;
-    this.deploymentId = genesys.deploymentId;
-    this.snippet = genesys.snippet;
-    this.testPageHtml = genesys.testPageHtml;
-    this.queueId = genesys.queue.queueId;
-    this.serviceClientId = genesys.serviceClientId;
-    this.serviceClientSecret = genesys.serviceClientSecret;
-    this.registerOutputs({
-      integrationId: this.integrationId,
-      handleUtteranceUri: this.handleUtteranceUri,
-      verifyToken: this.verifyToken,
-      verifyTokenHeader: this.verifyTokenHeader,
-      flowId: this.flowId,
-      deploymentId: this.deploymentId,
-      snippet: this.snippet,
-      testPageHtml: this.testPageHtml,
-      queueId: this.queueId,
-      serviceClientId: this.serviceClientId,
-      serviceClientSecret: this.serviceClientSecret,
-    });
+    const outputs: OwnProperties<GenesysVirtualAgent> = {
+      integrationId: genesys.integrationId,
+      handleUtteranceUri: genesys.handleUtteranceUri,
+      verifyToken: genesys.verifyToken,
+      verifyTokenHeader: pulumi.output(genesys.verifyTokenHeader),
+      flowId: genesys.flowId,
+      deploymentId: genesys.deploymentId,
+      snippet: genesys.snippet,
+      testPageHtml: genesys.testPageHtml,
+      queueId: genesys.queue.queueId,
+      serviceClientId: genesys.serviceClientId,
+      serviceClientSecret: genesys.serviceClientSecret,
+    };
+    Object.assign(this, outputs);
+    this.registerOutputs(outputs);
   }
 }
 
@@ -150,43 +133,37 @@ export class GenesysVirtualAgent extends pulumi.ComponentResource {
  */
 export class HostedService extends pulumi.ComponentResource {
   /** HTTPS base URL of the endpoint; the integration's Handle Utterance URI is this plus `/botconnector/messages`. */
-  readonly url: pulumi.Output<string>;
+  declare readonly url: pulumi.Output<string>;
   /** `custom-domain` (load balancer with a certificate) or `api-gateway` (API Gateway's URL). */
-  readonly endpointMode: pulumi.Output<string>;
+  declare readonly endpointMode: pulumi.Output<string>;
   /** Name of the DynamoDB session table. */
-  readonly tableName: pulumi.Output<string>;
+  declare readonly tableName: pulumi.Output<string>;
   /** Name of the service's CloudWatch log group. */
-  readonly logGroupName: pulumi.Output<string>;
+  declare readonly logGroupName: pulumi.Output<string>;
   /** The digest-pinned image the service runs. */
-  readonly imageRef: pulumi.Output<string>;
+  declare readonly imageRef: pulumi.Output<string>;
   /** The ECR repository (push a prebuilt image here for `hosting.image.prebuiltDigest`). */
-  readonly repositoryUrl: pulumi.Output<string>;
+  declare readonly repositoryUrl: pulumi.Output<string>;
   /** Name of the ECS cluster. */
-  readonly clusterName: pulumi.Output<string>;
+  declare readonly clusterName: pulumi.Output<string>;
   /** Name of the ECS service. */
-  readonly serviceName: pulumi.Output<string>;
+  declare readonly serviceName: pulumi.Output<string>;
 
   constructor(name: string, args: plain.HostedServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     const hostingArgs = prepareHostedService(PACKAGE_TYPES.HostedService, name, args);
     super(PACKAGE_TYPES.HostedService, name, {}, opts);
     const hosting = new HostedServiceComponent(name, hostingArgs, { parent: this, aliases: directUseAlias(opts) });
-    this.url = hosting.url;
-    this.endpointMode = pulumi.output(hosting.endpoint.mode);
-    this.tableName = hosting.tableName;
-    this.logGroupName = hosting.logGroupName;
-    this.imageRef = hosting.imageRef;
-    this.repositoryUrl = hosting.image.repositoryUrl;
-    this.clusterName = hosting.service.clusterName;
-    this.serviceName = hosting.service.serviceName;
-    this.registerOutputs({
-      url: this.url,
-      endpointMode: this.endpointMode,
-      tableName: this.tableName,
-      logGroupName: this.logGroupName,
-      imageRef: this.imageRef,
-      repositoryUrl: this.repositoryUrl,
-      clusterName: this.clusterName,
-      serviceName: this.serviceName,
-    });
+    const outputs: OwnProperties<HostedService> = {
+      url: hosting.url,
+      endpointMode: pulumi.output(hosting.endpoint.mode),
+      tableName: hosting.tableName,
+      logGroupName: hosting.logGroupName,
+      imageRef: hosting.imageRef,
+      repositoryUrl: hosting.image.repositoryUrl,
+      clusterName: hosting.service.clusterName,
+      serviceName: hosting.service.serviceName,
+    };
+    Object.assign(this, outputs);
+    this.registerOutputs(outputs);
   }
 }

@@ -15,6 +15,9 @@ import { type CapturedResource, isSecretInput, type MockCloud, plainInput, promi
 import { DEPLOYER_ENV, engineConfig, ROOT, stackFileConfig } from "../stacks/harness";
 import { pluginComponentProvider } from "./runtime";
 
+/** A whole composition under the mocks is CPU work; on a loaded machine it takes far longer than the default. */
+const COMPOSITION_TIMEOUT = 180_000;
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- inputs as they come off the wire
 type Json = Record<string, any>;
 
@@ -111,7 +114,7 @@ describe("VirtualAgent through construct", () => {
       ["deploymentId", "flowId", "handleUtteranceUri", "imageRef", "integrationId", "logGroupName", "queueId", "serviceUrl", "sessionTableName", "snippet", "testPageHtml"],
     );
     expect(await promiseOf(constructed.state.handleUtteranceUri as pulumi.Output<string>)).toMatch(/^https:\/\/.+\/botconnector\/messages$/);
-  });
+  }, COMPOSITION_TIMEOUT);
 
   it("registers the same types and names as the stack program's VirtualAgent, so a stack can move to the package", async () => {
     const { values } = engineConfig(stackFileConfig("dev"));
@@ -124,7 +127,7 @@ describe("VirtualAgent through construct", () => {
     await cloud.settle();
     expect(registered(cloud)).toEqual(fromStack);
     expect(fromStack.length).toBeGreaterThan(40);
-  });
+  }, COMPOSITION_TIMEOUT);
 
   it("refuses inputs another language got wrong before anything is registered, naming the plain paths", async () => {
     const inputs = devInputs();
@@ -150,7 +153,7 @@ describe("VirtualAgent through construct", () => {
     );
     await cloud.settle();
     expect(cloud.resources).toEqual([]);
-  });
+  }, COMPOSITION_TIMEOUT);
 });
 
 describe("the Genesys side and the hosting alone through construct", () => {
@@ -172,7 +175,7 @@ describe("the Genesys side and the hosting alone through construct", () => {
     // The existing component, aliased to the top level where a TypeScript program that used it directly had it.
     expect(aliases).toEqual([{ type: "virtual-agent:genesys:VirtualAgent", aliases: [{ parent: undefined }] }]);
     expect(cloud.one("virtual-agent:genesys:VirtualAgent").name).toBe("gva");
-  });
+  }, COMPOSITION_TIMEOUT);
 
   it("HostedService runs the service with a token from elsewhere, kept secret", async () => {
     const { hosting } = devInputs();
@@ -186,5 +189,5 @@ describe("the Genesys side and the hosting alone through construct", () => {
     expect(cloud.ofType("aws:secretsmanager/secretVersion:SecretVersion").map((v) => isSecretInput(v.inputs.secretString))).toEqual([true]);
     expect(await promiseOf(result.state.url as pulumi.Output<string>)).toMatch(/^https:\/\//);
     expect(await promiseOf(result.state.endpointMode as pulumi.Output<string>)).toBe("api-gateway");
-  });
+  }, COMPOSITION_TIMEOUT);
 });

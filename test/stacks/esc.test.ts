@@ -17,6 +17,8 @@ import { DEPLOYER_ENV, engineConfig, ROOT, runStack, stackFileConfig, STACKS } f
 type Json = Record<string, any>;
 
 const PROJECT = "virtual-agent";
+/** A run of the stack program under the mocks is CPU work; on a loaded machine it takes far longer than the default. */
+const PROGRAM_TIMEOUT = 180_000;
 const CLIENT_SECRET = "genesys-client-secret-set-with-pulumi-env-set";
 const stackFile = (stack: string) => path.join(ROOT, "stacks", `Pulumi.${stack}.yaml`);
 const environmentFile = (name: string) => path.join(ESC_DIR, `${name}.yaml`);
@@ -121,7 +123,7 @@ describe("the stack program with ESC", () => {
     expect(isSecretInput(provider.inputs.oauthclientSecret)).toBe(true);
     expect(plainInput(provider.inputs.oauthclientSecret)).toBe(CLIENT_SECRET);
     expect(cloud.resources.filter((r) => !isSecretInput(r.inputs.oauthclientSecret) && JSON.stringify(r.inputs).includes(CLIENT_SECRET))).toEqual([]);
-  });
+  }, PROGRAM_TIMEOUT);
 });
 
 describe("the stack program without ESC (a DIY backend: the stack file without `environment:`)", () => {
@@ -132,7 +134,7 @@ describe("the stack program without ESC (a DIY backend: the stack file without `
     expect(plainInput(provider.inputs.oauthclientId)).toBe("config-client-id");
     expect(isSecretInput(provider.inputs.oauthclientSecret)).toBe(true);
     expect(plainInput(provider.inputs.oauthclientSecret)).toBe("config-client-secret");
-  });
+  }, PROGRAM_TIMEOUT);
 
   it("still takes the deployer from the Genesys provider's variables", async () => {
     const { cloud } = await runStack("dev", { env: DEPLOYER_ENV });
@@ -140,5 +142,5 @@ describe("the stack program without ESC (a DIY backend: the stack file without `
     expect(plainInput(provider.inputs.oauthclientId)).toBe(DEPLOYER_ENV.GENESYSCLOUD_OAUTHCLIENT_ID);
     expect(plainInput(provider.inputs.oauthclientSecret)).toBe(DEPLOYER_ENV.GENESYSCLOUD_OAUTHCLIENT_SECRET);
     expect(isSecretInput(provider.inputs.oauthclientSecret)).toBe(true);
-  });
+  }, PROGRAM_TIMEOUT);
 });
