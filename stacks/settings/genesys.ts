@@ -12,6 +12,7 @@ import { archyDuration } from "../../components/genesys/flow/callBotConnector";
 import { type IntentActionChoice } from "../../components/genesys/flow/fromBot";
 import { substitutionProblem } from "../../components/genesys/flow/substitution";
 import { domainProblems } from "../../components/genesys/messenger/settings";
+import { genesysNames, namePrefixProblem, type GenesysNames } from "../../components/genesys/names";
 import { handoverContextRole, type OAuthClientRoleArgs } from "../../components/genesys/oauthClient";
 import { botIds, type BotChoice, type FlowChoices, resolveBotChoice } from "../../components/genesys/plan";
 import { type GenesysVirtualAgentArgs } from "../../components/genesys/virtualAgent";
@@ -23,7 +24,7 @@ export { formatProblems, PROJECT, type ParseOptions, type RawConfig, type Settin
 
 export interface GenesysSettings {
   region: GenesysRegion;
-  names: { integration: string; credential: string; flow: string; messenger: string; serviceClient: string; handoverRole: string };
+  names: GenesysNames;
   botConnector: BotConnectorTypeSettings & { verifyTokenHeader: string; verifyToken: "generated" | "config" };
   bot: BotChoice;
   queue: { name: string; existing: boolean };
@@ -64,8 +65,6 @@ function domainFix(r: Reader, allowAllDomains: boolean): string {
   return allowAllDomains ? r.removeCommand("genesysMessengerAllowedDomains") : r.command("genesysMessengerAllowedDomains[0]", "www.example.com", " --path");
 }
 
-const NAME_PREFIX_MAX = 60;
-
 /** Names must survive the Flow's raw-text substitution and Genesys's length limits. */
 function nameProblem(value: string): string | undefined {
   return substitutionProblem(value);
@@ -94,7 +93,7 @@ export function readGenesysSettings(r: Reader): GenesysSettings | undefined {
 
   const prefix = r.string("genesysNamePrefix", { required: true, example: '"Acme Virtual Agent DEV"', why: "every Genesys object is named from it" });
   if (prefix !== undefined) {
-    const problem = nameProblem(prefix) ?? (prefix.length > NAME_PREFIX_MAX ? `is longer than ${NAME_PREFIX_MAX} characters` : undefined);
+    const problem = namePrefixProblem(prefix);
     if (problem) r.problem("genesysNamePrefix", problem, r.command("genesysNamePrefix", '"Acme Virtual Agent DEV"'));
   }
 
@@ -166,14 +165,7 @@ export function readGenesysSettings(r: Reader): GenesysSettings | undefined {
   const p = prefix as string;
   return {
     region: region as GenesysRegion,
-    names: {
-      integration: `${p} Bot Connector`,
-      credential: `${p} verify token`,
-      flow: `${p} Inbound Message`,
-      messenger: `${p} Messenger`,
-      serviceClient: `${p} service`,
-      handoverRole: `${p} hand-over context`,
-    },
+    names: genesysNames(p),
     botConnector: { ...(typeSettings as BotConnectorTypeSettings), verifyTokenHeader: header, verifyToken },
     bot: { ...(botId ? { id: botId } : {}), ...(botVersion ? { version: botVersion } : {}) },
     queue: { name: queueName as string, existing: queueExisting },
