@@ -8,7 +8,17 @@ import {
   PutItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { type SessionState } from "../engine/state";
-import { type SaveOptions, SessionConflictError, type SessionStore, SessionStoreUnavailableError, type StoredSession } from "./store";
+import {
+  DEFAULT_SESSION_MAX_BYTES,
+  encodeSession,
+  MAX_RECORD_BYTES,
+  type SaveOptions,
+  SessionConflictError,
+  type SessionMeta,
+  type SessionStore,
+  SessionStoreUnavailableError,
+  type StoredSession,
+} from "./store";
 import { SESSION_TABLE } from "./tableSchema";
 
 export interface DynamoSessionStoreOptions {
@@ -22,6 +32,8 @@ export interface DynamoSessionStoreOptions {
    */
   clientConfig?: DynamoDBClientConfig;
   now?: () => number;
+  /** Largest serialised session (state and meta) written, in bytes (`SESSION_MAX_BYTES`, default 100 KiB). */
+  maxSessionBytes?: number;
 }
 
 export interface SdkTimeouts {
@@ -50,7 +62,7 @@ export function sdkTimeouts(turnBudgetMs: number): SdkTimeouts {
 
 const READINESS_KEY = "__readyz__";
 const K = SESSION_TABLE;
-const NAMES = { "#pk": K.partitionKey, "#ver": K.versionAttribute, "#state": K.stateAttribute, "#exp": K.ttlAttribute };
+const NAMES = { "#pk": K.partitionKey, "#ver": K.versionAttribute, "#state": K.stateAttribute, "#exp": K.ttlAttribute, "#meta": K.metaAttribute };
 
 /**
  * Sessions in a DynamoDB table (`SESSION_STORE=dynamodb`). Per turn: one strongly consistent GetItem
@@ -64,10 +76,15 @@ export class DynamoSessionStore implements SessionStore {
   private readonly client: DynamoDBClient;
   private readonly tableName: string;
   private readonly now: () => number;
+  private readonly maxSessionBytes: number;
 
   constructor(options: DynamoSessionStoreOptions) {
     if (!options.tableName?.trim()) throw new Error("the DynamoDB session store needs a table name (SESSION_TABLE)");
     this.tableName = options.tableName.trim();
+    this.maxSessionBytes = options.maxSessionBytes ?? DEFAULT_SESSION_MAX_BYTES;
+    if (!(this.maxSessionBytes > 0 && this.maxSessionBytes <= MAX_RECORD_BYTES)) {
+      throw new Error(`maxSessionBytes must be from 1 to ${MAX_RECORD_BYTES} (DynamoDB items hold at most 400 KB), got ${this.maxSessionBytes}`);
+    }
     this.now = options.now ?? Date.now;
     const timeouts = sdkTimeouts(options.turnBudgetMs);
     this.client = new DynamoDBClient({
@@ -89,8 +106,8 @@ export class DynamoSessionStore implements SessionStore {
           TableName: this.tableName,
           Key: key(sessionId),
           ConsistentRead: true,
-          ProjectionExpression: "#ver, #state, #exp",
-          ExpressionAttributeNames: { "#ver": NAMES["#ver"], "#state": NAMES["#state"], "#exp": NAMES["#exp"] },
+          ProjectionExpression: "#ver, #state, #exp, #meta",
+          ExpressionAttributeNames: { "#ver": NAMES["#ver"], "#state": NAMES["#state"], "#exp": NAMES["#exp"], "#meta": NAMES["#meta"] },
         }),
         { abortSignal },
       ),
@@ -103,8 +120,11 @@ export class DynamoSessionStore implements SessionStore {
     const version = numberOf(item[K.versionAttribute]);
     const json = item[K.stateAttribute]?.S;
     if (version === undefined || json === undefined) throw new SessionStoreUnavailableError("the stored session record is incomplete");
+    const metaJson = item[K.metaAttribute]?.S;
     try {
-      return { state: JSON.parse(json) as SessionState, version };
+      const stored: StoredSession = { state: JSON.parse(json) as SessionState, version };
+      if (metaJson !== undefined) stored.meta = JSON.parse(metaJson) as SessionMeta;
+      return stored;
     } catch (error) {
       throw new SessionStoreUnavailableError("the stored session record is not valid JSON", { cause: error });
     }
@@ -114,6 +134,7 @@ export class DynamoSessionStore implements SessionStore {
     if (!Number.isFinite(options.ttlSeconds) || options.ttlSeconds <= 0) {
       throw new RangeError(`ttlSeconds must be a positive number, got ${options.ttlSeconds}`);
     }
+    const encoded = encodeSession(state, options.meta, this.maxSessionBytes);
     const nowMs = this.now();
     const nowSeconds = Math.floor(nowMs / 1000);
     const version = (options.expectedVersion ?? 0) + 1;
@@ -121,10 +142,11 @@ export class DynamoSessionStore implements SessionStore {
     const item: Record<string, AttributeValue> = {
       ...key(sessionId),
       [K.versionAttribute]: { N: String(version) },
-      [K.stateAttribute]: { S: JSON.stringify(state) },
+      [K.stateAttribute]: { S: encoded.state },
       [K.ttlAttribute]: { N: String(nowSeconds + Math.ceil(options.ttlSeconds)) },
       [K.updatedAtAttribute]: { N: String(nowMs) },
     };
+    if (encoded.meta !== undefined) item[K.metaAttribute] = { S: encoded.meta };
     try {
       await this.call("write the session", options.signal, (abortSignal) =>
         this.client.send(

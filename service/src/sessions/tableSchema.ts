@@ -10,6 +10,8 @@
  *   sessionId (S, partition key)  the Bot Connector `botSessionId`
  *   version   (N)                 incremented by every write; the conditional write compares it
  *   state     (S)                 the SessionState as JSON text
+ *   meta      (S, optional)       the SessionMeta as JSON text: the last turn's id and answer (exactly-once
+ *                                 outcomes), the limits already logged; written in the same conditional write
  *   expiresAt (N)                 epoch seconds; DynamoDB's TTL deletes the item some time after it,
  *                                 and the store treats an item past it as absent (TTL deletion lags)
  *   updatedAt (N)                 epoch milliseconds of the last write, for diagnostics
@@ -19,6 +21,7 @@ export const SESSION_TABLE = {
   partitionKeyType: "S",
   versionAttribute: "version",
   stateAttribute: "state",
+  metaAttribute: "meta",
   ttlAttribute: "expiresAt",
   updatedAtAttribute: "updatedAt",
   /** Tables are billed per request: session traffic follows conversations, not a provisioned rate. */
