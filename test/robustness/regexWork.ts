@@ -6,10 +6,12 @@
  * whether its matching time is linear in the input. Together: which patterns touched the customer's text, how many
  * scans, how long each scanned string was, and that each scan is linear.
  */
-// The pure JavaScript backend: no native binary, no worker threads inside jest.
+import type * as Recheck from "recheck";
+
+// The pure JavaScript backend: no native binary, no worker threads inside jest. Set before recheck loads.
 process.env.RECHECK_BACKEND ??= "pure";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { checkSync } = require("recheck") as typeof import("recheck");
+const { checkSync } = require("recheck") as typeof Recheck;
 
 export interface RegexScan {
   source: string;
