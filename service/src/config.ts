@@ -169,7 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Service
     sessionLimits: {
       maxBytes: int("SESSION_MAX_BYTES", DEFAULT_SESSION_MAX_BYTES, 8 * 1024, MAX_RECORD_BYTES),
       maxParameters: int("SESSION_MAX_PARAMETERS", 50, 0, 200),
-      parameterMaxChars: int("SESSION_PARAMETER_MAX_CHARS", 2000, 16, 32_000),
+      parameterMaxChars: int("SESSION_PARAMETER_MAX_CHARS", 1024, 16, 32_000),
     },
     logCustomerText: flag(env.LOG_CUSTOMER_TEXT),
     localMode,
