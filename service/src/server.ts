@@ -271,7 +271,8 @@ export function buildServer(options: ServerOptions): FastifyInstance {
           },
           "turn",
         );
-        const sent = reply.type("application/json; charset=utf-8").send(result.response);
+        // A JSON string with a JSON content type is sent as is (the turn serialised it once, to store it too).
+        const sent = reply.type("application/json; charset=utf-8").send(result.responseJson ?? result.response);
         // Hand-over context is written after the answer is on its way, never delaying it (docs/handover-context.md).
         if (result.handover) options.handover?.sink.submit(result.handover, log);
         return sent;

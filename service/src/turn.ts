@@ -44,6 +44,8 @@ export interface TurnDependencies {
 
 export interface TurnResult {
   response: BotResponse;
+  /** The response as the JSON text to send, when the turn serialised it already (to store it): sent as is. */
+  responseJson?: string;
   outcome: TurnOutcomeLabel;
   /** The bot and version that answered, or "unknown" (metric labels must not come from raw input). */
   bot: string;
@@ -172,16 +174,17 @@ function answeredBefore(stored: StoredSession, turnId: string, written: Conversa
     deps.metrics.turnsReplayed.inc({ reason: "own_write" });
     return written;
   }
-  const answer = stored.meta?.lastAnswer;
-  if (!answer) return undefined;
+  const answerJson = stored.meta?.lastAnswer;
+  if (answerJson === undefined) return undefined;
   // The same request again: the answer it already got (or, if the session moved on since, its current one),
   // never a second step.
+  const answer = JSON.parse(answerJson) as BotResponse;
   deps.metrics.turnsReplayed.inc({ reason: "repeat" });
-  return { response: answer, outcome: answer.botState, event: "replayed", turn: stored.state.turns };
+  return { response: answer, responseJson: answerJson, outcome: answer.botState, event: "replayed", turn: stored.state.turns };
 }
 
 /** Logs each limit once per session (the meta remembers which were), returns the list to remember. */
-function noteLimits(reached: readonly LimitName[], meta: SessionMeta | undefined, log: TurnLogger): string[] | undefined {
+function noteLimits(reached: readonly LimitName[], meta: SessionMeta | undefined, log: TurnLogger): readonly string[] | undefined {
   const logged = meta?.limitsLogged ?? [];
   const fresh = reached.filter((l) => !logged.includes(l));
   if (fresh.length === 0) return meta?.limitsLogged;
@@ -223,19 +226,23 @@ async function converse(request: TurnRequest, turnId: string, bot: RunnableBot, 
     for (const limit of params.reached) deps.metrics.limitsReached.inc({ limit });
     // On a lost conditional write the turn runs again on the fresh state, upstream calls included (with a new
     // request id: the session has moved on).
-    const ran = await runEngine({ ...request, parameters: params.parameters }, bot, stored?.state, deps, ctx);
+    const admitted = params.parameters === request.parameters ? request : { ...request, parameters: params.parameters };
+    const ran = await runEngine(admitted, bot, stored?.state, deps, ctx);
     if (!("state" in ran)) return ran;
     const outcome = ran;
     // The engine's work is synchronous: past the deadline, its result is neither answered nor saved.
     checkBudget(ctx);
     ctx.seen.state = outcome.state;
     for (const warning of outcome.warnings) log.warn({ warning }, "bot definition produced an unusable value");
-    const result: ConversationResult = { response: outcome.response, outcome: outcome.response.botState, event: outcome.event, turn: outcome.state.turns };
+    // Serialised once: the same text is stored with the session and sent.
+    const responseJson = JSON.stringify(outcome.response);
+    const result: ConversationResult = { response: outcome.response, responseJson, outcome: outcome.response.botState, event: outcome.event, turn: outcome.state.turns };
     const meta: SessionMeta = {
       turnIds: [...(stored?.meta?.turnIds ?? []), turnId].slice(-REMEMBERED_TURN_IDS),
-      lastAnswer: outcome.response,
+      lastAnswer: responseJson,
     };
-    const limitsLogged = noteLimits([...ctx.reached, ...params.reached], stored?.meta, log);
+    const reached = params.reached.length === 0 ? ctx.reached : [...ctx.reached, ...params.reached];
+    const limitsLogged = reached.length === 0 ? stored?.meta?.limitsLogged : noteLimits(reached, stored?.meta, log);
     if (limitsLogged) meta.limitsLogged = limitsLogged;
     written = result;
     try {

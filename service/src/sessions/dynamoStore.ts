@@ -62,7 +62,15 @@ export function sdkTimeouts(turnBudgetMs: number): SdkTimeouts {
 
 const READINESS_KEY = "__readyz__";
 const K = SESSION_TABLE;
-const NAMES = { "#pk": K.partitionKey, "#ver": K.versionAttribute, "#state": K.stateAttribute, "#exp": K.ttlAttribute, "#meta": K.metaAttribute };
+const NAMES = { "#pk": K.partitionKey, "#ver": K.versionAttribute, "#state": K.stateAttribute, "#exp": K.ttlAttribute };
+const READ_NAMES = {
+  "#ver": K.versionAttribute,
+  "#state": K.stateAttribute,
+  "#exp": K.ttlAttribute,
+  "#ids": K.turnIdsAttribute,
+  "#answer": K.lastAnswerAttribute,
+  "#limits": K.limitsLoggedAttribute,
+};
 
 /**
  * Sessions in a DynamoDB table (`SESSION_STORE=dynamodb`). Per turn: one strongly consistent GetItem
@@ -106,8 +114,8 @@ export class DynamoSessionStore implements SessionStore {
           TableName: this.tableName,
           Key: key(sessionId),
           ConsistentRead: true,
-          ProjectionExpression: "#ver, #state, #exp, #meta",
-          ExpressionAttributeNames: { "#ver": NAMES["#ver"], "#state": NAMES["#state"], "#exp": NAMES["#exp"], "#meta": NAMES["#meta"] },
+          ProjectionExpression: Object.keys(READ_NAMES).join(", "),
+          ExpressionAttributeNames: READ_NAMES,
         }),
         { abortSignal },
       ),
@@ -120,10 +128,10 @@ export class DynamoSessionStore implements SessionStore {
     const version = numberOf(item[K.versionAttribute]);
     const json = item[K.stateAttribute]?.S;
     if (version === undefined || json === undefined) throw new SessionStoreUnavailableError("the stored session record is incomplete");
-    const metaJson = item[K.metaAttribute]?.S;
     try {
       const stored: StoredSession = { state: JSON.parse(json) as SessionState, version };
-      if (metaJson !== undefined) stored.meta = JSON.parse(metaJson) as SessionMeta;
+      const meta = metaOf(item);
+      if (meta) stored.meta = meta;
       return stored;
     } catch (error) {
       throw new SessionStoreUnavailableError("the stored session record is not valid JSON", { cause: error });
@@ -134,7 +142,7 @@ export class DynamoSessionStore implements SessionStore {
     if (!Number.isFinite(options.ttlSeconds) || options.ttlSeconds <= 0) {
       throw new RangeError(`ttlSeconds must be a positive number, got ${options.ttlSeconds}`);
     }
-    const encoded = encodeSession(state, options.meta, this.maxSessionBytes);
+    const stateJson = encodeSession(state, options.meta, this.maxSessionBytes);
     const nowMs = this.now();
     const nowSeconds = Math.floor(nowMs / 1000);
     const version = (options.expectedVersion ?? 0) + 1;
@@ -142,11 +150,14 @@ export class DynamoSessionStore implements SessionStore {
     const item: Record<string, AttributeValue> = {
       ...key(sessionId),
       [K.versionAttribute]: { N: String(version) },
-      [K.stateAttribute]: { S: encoded.state },
+      [K.stateAttribute]: { S: stateJson },
       [K.ttlAttribute]: { N: String(nowSeconds + Math.ceil(options.ttlSeconds)) },
       [K.updatedAtAttribute]: { N: String(nowMs) },
     };
-    if (encoded.meta !== undefined) item[K.metaAttribute] = { S: encoded.meta };
+    const meta = options.meta;
+    if (meta?.turnIds?.length) item[K.turnIdsAttribute] = { L: meta.turnIds.map((id) => ({ S: id })) };
+    if (meta?.lastAnswer !== undefined) item[K.lastAnswerAttribute] = { S: meta.lastAnswer };
+    if (meta?.limitsLogged?.length) item[K.limitsLoggedAttribute] = { SS: [...new Set(meta.limitsLogged)] };
     try {
       await this.call("write the session", options.signal, (abortSignal) =>
         this.client.send(
@@ -220,6 +231,14 @@ export class DynamoSessionStore implements SessionStore {
 
 function key(sessionId: string): Record<string, AttributeValue> {
   return { [K.partitionKey]: { S: sessionId } };
+}
+
+function metaOf(item: Record<string, AttributeValue>): SessionMeta | undefined {
+  const ids = item[K.turnIdsAttribute]?.L?.map((v) => v.S).filter((id): id is string => id !== undefined);
+  const answer = item[K.lastAnswerAttribute]?.S;
+  const limits = item[K.limitsLoggedAttribute]?.SS;
+  if (!ids && answer === undefined && !limits) return undefined;
+  return { ...(ids ? { turnIds: ids } : {}), ...(answer !== undefined ? { lastAnswer: answer } : {}), ...(limits ? { limitsLogged: limits } : {}) };
 }
 
 function numberOf(value: AttributeValue | undefined): number | undefined {

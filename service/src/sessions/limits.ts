@@ -26,7 +26,16 @@ export interface AdmittedParameters {
  * The request's parameters a session may keep, given those it keeps already. Linear in the parameters' count;
  * values are only measured, never scanned.
  */
+const NOTHING_REACHED: LimitName[] = [];
+
+function isEmpty(record: object): boolean {
+  for (const name in record) if (Object.hasOwn(record, name)) return false;
+  return true;
+}
+
 export function admitParameters(kept: Readonly<Record<string, string>>, incoming: Readonly<Record<string, string>>, limits: ParameterLimits): AdmittedParameters {
+  // Most turns send no parameters (Genesys sends the session variables on the first turn).
+  if (isEmpty(incoming)) return { parameters: incoming as Record<string, string>, reached: NOTHING_REACHED };
   const reached = new Set<LimitName>();
   const admitted: Array<[string, string]> = [];
   let count = Object.keys(kept).length;

@@ -1,10 +1,19 @@
 import { type SessionState } from "../engine/state";
-import { DEFAULT_SESSION_MAX_BYTES, encodeSession, type SaveOptions, SessionConflictError, type SessionStore, type StoredSession } from "./store";
+import {
+  DEFAULT_SESSION_MAX_BYTES,
+  encodeSession,
+  type SaveOptions,
+  SessionConflictError,
+  type SessionMeta,
+  type SessionStore,
+  type StoredSession,
+} from "./store";
 
 interface Entry {
   /** Serialised, so callers never share (and mutate) the stored object. */
   json: string;
-  meta: string | undefined;
+  /** Frozen once stored (copied in), so it is handed out as is: no caller can change what is kept. */
+  meta: SessionMeta | undefined;
   version: number;
   expiresAt: number;
 }
@@ -55,17 +64,17 @@ export class MemorySessionStore implements SessionStore {
     this.entries.delete(sessionId);
     this.entries.set(sessionId, entry);
     const stored: StoredSession = { state: JSON.parse(entry.json) as SessionState, version: entry.version };
-    if (entry.meta !== undefined) stored.meta = JSON.parse(entry.meta) as StoredSession["meta"];
+    if (entry.meta !== undefined) stored.meta = entry.meta;
     return stored;
   }
 
   async save(sessionId: string, state: SessionState, options: SaveOptions): Promise<number> {
     const current = this.live(sessionId);
     if ((current?.version ?? undefined) !== options.expectedVersion) throw new SessionConflictError(sessionId);
-    const encoded = encodeSession(state, options.meta, this.maxSessionBytes);
+    const json = encodeSession(state, options.meta, this.maxSessionBytes);
     const version = (current?.version ?? 0) + 1;
     this.entries.delete(sessionId);
-    this.entries.set(sessionId, { json: encoded.state, meta: encoded.meta, version, expiresAt: this.now() + options.ttlSeconds * 1000 });
+    this.entries.set(sessionId, { json, meta: options.meta && frozenCopy(options.meta), version, expiresAt: this.now() + options.ttlSeconds * 1000 });
     while (this.entries.size > this.maxSessions) {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);
@@ -99,4 +108,12 @@ export class MemorySessionStore implements SessionStore {
     }
     return entry;
   }
+}
+
+function frozenCopy(meta: SessionMeta): SessionMeta {
+  const copy: SessionMeta = {};
+  if (meta.turnIds) copy.turnIds = Object.freeze([...meta.turnIds]);
+  if (meta.lastAnswer !== undefined) copy.lastAnswer = meta.lastAnswer;
+  if (meta.limitsLogged) copy.limitsLogged = Object.freeze([...meta.limitsLogged]);
+  return Object.freeze(copy);
 }

@@ -1,5 +1,4 @@
 import { type SessionState } from "../engine/state";
-import { type BotResponse } from "../protocol/types";
 
 /** Turn ids a session remembers (the most recent last): enough to recognise a turn's own write after a lost answer. */
 export const REMEMBERED_TURN_IDS = 8;
@@ -12,11 +11,11 @@ export const REMEMBERED_TURN_IDS = 8;
  */
 export interface SessionMeta {
   /** Ids of the last turns saved, oldest first (at most REMEMBERED_TURN_IDS). */
-  turnIds?: string[];
-  /** The answer sent for the last of them. */
-  lastAnswer?: BotResponse;
+  turnIds?: readonly string[];
+  /** The answer sent for the last of them: its JSON text, exactly as it was sent (serialised once per turn). */
+  lastAnswer?: string;
   /** Session limits this session reached and that were logged: each is logged once per session. */
-  limitsLogged?: string[];
+  limitsLogged?: readonly string[];
 }
 
 /** A session as stored, with the version used for the conditional write of the next turn. */
@@ -91,21 +90,29 @@ export const MAX_RECORD_BYTES = 350 * 1024;
 /** Largest record a store keeps by default: far below DynamoDB's 400 KB item limit (`SESSION_MAX_BYTES`). */
 export const DEFAULT_SESSION_MAX_BYTES = 100 * 1024;
 
-/** A session's state and meta as the stores keep them: JSON text, checked against the size limit. */
-export interface EncodedSession {
-  state: string;
-  meta: string | undefined;
+/** JSON quotes and commas around each id or name in a stored list. */
+const LIST_ITEM_OVERHEAD = 3;
+
+function listChars(items: readonly string[] | undefined): number {
+  let n = 0;
+  for (const item of items ?? []) n += item.length + LIST_ITEM_OVERHEAD;
+  return n;
 }
 
-/** Serialises a record once, and refuses it when it is larger than `maxBytes`. */
-export function encodeSession(state: SessionState, meta: SessionMeta | undefined, maxBytes: number): EncodedSession {
+/**
+ * The state as the stores keep it (JSON text), once the whole record (state, last answer, turn ids, limits
+ * logged) is known to fit in `maxBytes`; throws SessionTooLargeError otherwise, before anything is written.
+ */
+export function encodeSession(state: SessionState, meta: SessionMeta | undefined, maxBytes: number): string {
   const stateJson = JSON.stringify(state);
-  const metaJson = meta && (meta.turnIds?.length || meta.limitsLogged?.length) ? JSON.stringify(meta) : undefined;
-  const chars = stateJson.length + (metaJson?.length ?? 0);
+  const metaChars = (meta?.lastAnswer?.length ?? 0) + listChars(meta?.turnIds) + listChars(meta?.limitsLogged);
   // A UTF-16 unit takes at most 3 UTF-8 bytes: below a third of the limit there is no need to count bytes.
-  if (chars * 3 > maxBytes) {
-    const bytes = Buffer.byteLength(stateJson) + (metaJson ? Buffer.byteLength(metaJson) : 0);
+  if ((stateJson.length + metaChars) * 3 > maxBytes) {
+    const bytes =
+      Buffer.byteLength(stateJson) +
+      Buffer.byteLength(meta?.lastAnswer ?? "") +
+      [...(meta?.turnIds ?? []), ...(meta?.limitsLogged ?? [])].reduce((n, item) => n + Buffer.byteLength(item) + LIST_ITEM_OVERHEAD, 0);
     if (bytes > maxBytes) throw new SessionTooLargeError(bytes, maxBytes);
   }
-  return { state: stateJson, meta: metaJson };
+  return stateJson;
 }
