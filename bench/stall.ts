@@ -1,14 +1,23 @@
 /**
- * `npm run bench:stall`: does one kind of message stall everyone? Starts the service as its own process, sends
- * ten maximum-length messages at once (32,000 characters of each hostile shape: the kind that made the old
- * normaliser backtrack) together with a /healthz probe, and prints how long the probe and the turns took and how
- * the turns were answered. A figure for docs/robustness.md, measured, not asserted (tests count work instead).
+ * `npm run bench:stall`: does one kind of message stall everyone? Two measurements for docs/robustness.md
+ * (measured, not asserted: the tests count work instead):
+ *
+ * 1. the service as its own process gets ten maximum-length messages at once (32,000 characters of each hostile
+ *    shape: the kind that made the old normaliser backtrack) with a /healthz probe; how long the probe and the
+ *    turns took and how the turns were answered;
+ * 2. one turn's CPU time (process.cpuUsage) with the longest message of each shape, through the service in this
+ *    process (app.inject), the session at the menu: what bounds the synchronous slice of one turn, the budget's
+ *    tolerance.
  *
  * Options (environment): STALL_PARALLEL (10), STALL_BUDGET_MS (TURN_BUDGET_MS of the service, 5000).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
+import { Writable } from "node:stream";
+import pino from "pino";
+import { createService } from "../service/src/app";
+import { loadConfig } from "../service/src/config";
 
 const ROOT = path.join(__dirname, "..");
 const TOKEN = "stall-verify-token-0123456789abcdef";
@@ -61,7 +70,47 @@ async function post(url: string, payload: string): Promise<{ ms: number; state: 
   return { ms: performance.now() - started, state: answer.errorInfo ? `${answer.botState} ${answer.errorInfo.errorCode}` : String(answer.botState) };
 }
 
+/** The longest message of each shape the body limit (64 KiB) lets through, for the per-turn CPU figure. */
+const LONGEST: Record<string, string> = {
+  "a, 31,998 dots, b": "a" + ".".repeat(31_998) + "b",
+  "a, 31,998 pluses, b": "a" + "+".repeat(31_998) + "b",
+  "x@y. ×8,000": "x@y.".repeat(8000),
+  "U+FDFA ×20,000 (decomposes into 18)": "\ufdfa".repeat(20_000),
+  '"1 000 " ×5,333': "1 000 ".repeat(5333),
+};
+
+async function cpuPerTurn(): Promise<void> {
+  const config = loadConfig({ VERIFY_TOKEN: TOKEN, BOTS_DIR: path.join(ROOT, "service", "bots"), TURN_BUDGET_MS: String(BUDGET_MS) });
+  const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const service = createService(config, { logger: pino({ level: "info" }, discard) });
+  await service.app.ready();
+  const post = (payload: string) =>
+    service.app.inject({ method: "POST", url: "/botconnector/messages", headers: { "content-type": "application/json", "verify-token": TOKEN }, payload });
+  console.log(`\n| message | CPU ms, median of 12 | slowest |`);
+  console.log(`|---|---:|---:|`);
+  for (const [name, text] of Object.entries(LONGEST)) {
+    const times: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const id = `cpu-${process.pid}-${name.replace(/\W/g, "")}-${i}`;
+      await post(body(id, ""));
+      const before = process.cpuUsage();
+      const res = await post(body(id, text));
+      const used = process.cpuUsage(before);
+      if (res.statusCode !== 200) throw new Error(res.body);
+      times.push((used.user + used.system) / 1000);
+    }
+    times.sort((a, b) => a - b);
+    console.log(`| ${name} | ${(times[6] as number).toFixed(1)} | ${(times[11] as number).toFixed(1)} |`);
+  }
+  await service.close();
+}
+
 async function main(): Promise<void> {
+  await stall();
+  await cpuPerTurn();
+}
+
+async function stall(): Promise<void> {
   const { url, child } = await start();
   try {
     console.log(`| shape | /healthz ms | turns: slowest ms | turns answered |`);
