@@ -20,7 +20,7 @@ import generatedTurnValidator from "./generated/turnRequestValidator";
 import { type SessionStore } from "./sessions/store";
 import { type TranscriptLimits } from "./engine/transcript";
 import { type HandoverSink } from "./handover/participantData";
-import { answerTurn, type TurnDependencies, type TurnLimits } from "./turn";
+import { answerTurn, capTurnInput, type TurnDependencies, type TurnLimits } from "./turn";
 import { connectionLimit, processOpenFileLimit, watchConnections } from "./connections";
 import { type UpstreamCaller } from "./upstream/client";
 
@@ -267,7 +267,8 @@ export function buildServer(options: ServerOptions): FastifyInstance {
             errorCode: result.response.errorInfo?.errorCode,
             turn: result.turn,
             latencyMs: Math.round(seconds * 10_000) / 10,
-            ...(options.logCustomerText ? { customerText: turn.input.text } : {}),
+            // Only what the turn processed: text past the turn cap is never logged either.
+            ...(options.logCustomerText ? { customerText: capTurnInput(turn, options.limits.textMaxChars).request.input.text } : {}),
           },
           "turn",
         );

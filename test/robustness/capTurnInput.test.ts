@@ -1,5 +1,6 @@
 import { capTurnInput } from "../../service/src/turn";
 import { turnRequest } from "../engine/chat";
+import { startService, turnBody } from "../service/harness";
 
 describe("capTurnInput: the customer text a turn processes", () => {
   test("within the cap: the same request, nothing cut", () => {
@@ -22,5 +23,20 @@ describe("capTurnInput: the customer text a turn processes", () => {
     expect(last >= 0xd800 && last <= 0xdbff).toBe(false);
     const even = capTurnInput(turnRequest({ kind: "text", text: "😀".repeat(60) }), 100).request.input.text;
     expect(even).toBe("😀".repeat(50));
+  });
+});
+
+describe("text past the cap is not logged either", () => {
+  test("with LOG_CUSTOMER_TEXT, the turn line carries only what the turn processed", async () => {
+    const svc = await startService({ LOG_CUSTOMER_TEXT: "true", TURN_TEXT_MAX_CHARS: "100" });
+    try {
+      const body = turnBody({ inputMessage: { type: "Text", text: "a".repeat(100) + "SECRET-TAIL" } });
+      expect((await svc.post(body)).status).toBe(200);
+      const line = svc.logs.lines.find((l) => l.msg === "turn" && l.botSessionId === body.botSessionId);
+      expect(line?.customerText).toBe("a".repeat(100));
+      expect(svc.logs.raw.join("\n")).not.toContain("SECRET-TAIL");
+    } finally {
+      await svc.close();
+    }
   });
 });
