@@ -6,6 +6,7 @@
  * the cap, apart from the body's own two JSON guard scans, and every pattern that scanned it is linear.
  */
 import { type NodeDef } from "../../service/src/bots/definition";
+import { normalizeWords } from "../../service/src/bots/localize";
 import { type SessionState } from "../../service/src/engine/state";
 import { loadSampleBot } from "../bots/fixtures";
 import { startService, turnBody, type TestService } from "../service/harness";
@@ -61,6 +62,9 @@ async function turnAt(node: string | undefined, inputMessage: unknown): Promise<
   const base = turnBody();
   await svc.service.store.save(base.botSessionId as string, awaiting(node), { expectedVersion: undefined, ttlSeconds: 600 });
   const raw = JSON.stringify({ ...base, inputMessage });
+  // normalizeWords keeps its last result; each measured turn starts without it, so both turns of a comparison
+  // pay for their own text.
+  normalizeWords(`reset ${base.botSessionId as string}`);
   work.clear();
   work.start();
   let res;
