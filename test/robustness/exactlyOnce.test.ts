@@ -39,9 +39,11 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: "test",
     LOG_LEVEL: "info",
   };
-  [a, b] = await Promise.all([startServiceProcess(env), startServiceProcess(env)]);
+  // One after the other, each kept as soon as it runs, so afterAll stops whichever started.
   reader = new DynamoSessionStore({ tableName: TABLE, turnBudgetMs: BUDGET_MS, clientConfig: clientConfig(db.endpoint) });
-}, 60_000);
+  a = await startServiceProcess(env);
+  b = await startServiceProcess(env);
+}, 120_000);
 
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop(), reader?.close()]);
