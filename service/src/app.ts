@@ -29,6 +29,10 @@ export interface ServiceOverrides {
   store?: SessionStore;
   metrics?: ServiceMetrics;
   now?: () => Date;
+  /** Monotonic clock of the turn budget (tests inject one). */
+  clock?: () => number;
+  /** The process's open-file limit (tests give one; otherwise read from the process). */
+  openFileLimit?: number;
   /** The fetch used for upstream agents and the Genesys Platform API (tests wrap it). */
   fetch?: typeof fetch;
 }
@@ -63,8 +67,16 @@ export function createService(config: ServiceConfig, overrides: ServiceOverrides
     turnBudgetMs: config.turnBudgetMs,
     bodyLimitBytes: config.bodyLimitBytes,
     requestTimeoutMs: config.requestTimeoutMs,
+    keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+    maxConnections: config.maxConnections,
+    limits: {
+      textMaxChars: config.turnTextMaxChars,
+      parameters: { maxParameters: config.sessionLimits.maxParameters, parameterMaxChars: config.sessionLimits.parameterMaxChars },
+    },
     logCustomerText: config.logCustomerText,
     ...(overrides.now ? { now: overrides.now } : {}),
+    ...(overrides.clock ? { clock: overrides.clock } : {}),
+    ...(overrides.openFileLimit !== undefined ? { openFileLimit: overrides.openFileLimit } : {}),
     ...(upstreams ? { upstreams } : {}),
     ...(handover && handoverConfig
       ? { handover: { sink: handover, transcript: { turns: handoverConfig.transcriptTurns, textChars: handoverConfig.textChars } } }
