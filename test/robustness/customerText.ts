@@ -12,7 +12,10 @@ import pino from "pino";
 import { type AnswerDef, type ConditionDef, type NodeDef, SLOT_TYPES } from "../../service/src/bots/definition";
 import { chooseLanguage, normalizeWords } from "../../service/src/bots/localize";
 import { renderTemplate } from "../../service/src/bots/template";
-import { parseAnswer } from "../../service/src/engine/answers";
+import { parseAnswer, parseNumber, parseYesNo } from "../../service/src/engine/answers";
+import { parseDate } from "../../service/src/engine/dates";
+import { phraseOf, saysExactly, saysWithin, tokens, utteranceOf } from "../../service/src/engine/matching";
+import { numberFromWords } from "../../service/src/engine/numberWords";
 import { evaluateCondition } from "../../service/src/engine/conditions";
 import { splitPayload } from "../../service/src/engine/content";
 import { runTurn } from "../../service/src/engine/engine";
@@ -36,7 +39,8 @@ export interface TextFunction {
 
 const definition = loadSampleBot();
 const bot = runnable(definition);
-const answerContext = { language: "en-us", defaultLanguage: definition.defaultLanguage, now: NOW };
+const answerContext = { language: "en-us", defaultLanguage: definition.defaultLanguage, now: NOW, timeZone: definition.timeZone ?? "UTC" };
+const agentPhrase = phraseOf("speak to a real person", "en-us");
 
 /** Every question of the sample bot (each answer type it uses) and the conditions of its branches. */
 const questions = Object.entries(definition.nodes).filter(([, node]) => node.question ?? node.optionalQuestion) as Array<[string, NodeDef]>;
@@ -77,6 +81,14 @@ const turnLog = bindLogger(pino({ level: "info" }, discard), { botSessionId: "s"
 
 export const CUSTOMER_TEXT_FUNCTIONS: TextFunction[] = [
   { name: "normalizeWords", run: (t) => normalizeWords(t) },
+  { name: "tokens", run: (t) => tokens(normalizeWords(t)) },
+  ...["en-us", "de-de"].flatMap((lang): TextFunction[] => [
+    { name: `utteranceOf, saysExactly, saysWithin (${lang})`, run: (t) => { const u = utteranceOf(t, lang); return [saysExactly(u, agentPhrase), saysWithin(u, agentPhrase)]; } },
+    { name: `numberFromWords (${lang})`, run: (t) => numberFromWords(normalizeWords(t), lang) },
+    { name: `parseNumber (${lang})`, run: (t) => parseNumber(t, lang) },
+    { name: `parseYesNo (${lang})`, run: (t) => parseYesNo(t, lang) },
+    { name: `parseDate (${lang})`, run: (t) => parseDate(t, lang, NOW, "Europe/Berlin") },
+  ]),
   { name: "chooseLanguage (languageCode)", run: (t) => chooseLanguage(t, ["en-us", "de-de"], "en-us") },
   { name: "capTurnInput", run: (t) => capTurnInput(turnRequest({ kind: "button", text: t, payload: t }), 4000) },
   {

@@ -54,24 +54,3 @@ export function normalizeWords(text: string): string {
   lastNormalized = spaced.slice(start, end);
   return lastNormalized;
 }
-
-
-const normalizedLists = new WeakMap<object, Map<string, readonly string[]>>();
-
-/**
- * The words of a definition in one language, normalised; computed once per list and language, since
- * definitions do not change while the service runs and every turn compares against them.
- */
-export function normalizedWords(owner: object, language: string, compute: () => string[]): readonly string[] {
-  let byLanguage = normalizedLists.get(owner);
-  if (!byLanguage) {
-    byLanguage = new Map();
-    normalizedLists.set(owner, byLanguage);
-  }
-  let list = byLanguage.get(language);
-  if (!list) {
-    list = compute().map(normalizeWords);
-    byLanguage.set(language, list);
-  }
-  return list;
-}
