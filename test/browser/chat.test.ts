@@ -15,8 +15,6 @@ if (!available && !process.env.CI) {
   console.warn(`browser test skipped: no chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
 }
 
-jest.setTimeout(90_000);
-
 run(`chat page in chromium (${CHROMIUM}${available ? "" : ": not installed"})`, () => {
   let svc: TestService;
   let emu: RunningEmulator;

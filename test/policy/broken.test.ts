@@ -14,7 +14,7 @@ let prod: StackRun;
 beforeAll(async () => {
   dev = await runStack("dev");
   prod = await runStack("prod");
-}, 60_000);
+});
 
 type Mutation = (resource: CapturedResource) => void;
 

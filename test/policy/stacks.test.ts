@@ -17,7 +17,7 @@ beforeAll(async () => {
     const preview = await runStack(stack, { firstPreview: true });
     results[`${stack} (first preview)`] = await runPolicies(preview.cloud.resources, policies, { stack });
   }
-}, 90_000);
+});
 
 it.each([...STACKS, "dev (first preview)", "prod (first preview)"])("the %s stack meets the whole baseline", (stack) => {
   const run = results[stack]!;

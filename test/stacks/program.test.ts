@@ -76,7 +76,7 @@ const run = (stack: (typeof STACKS)[number]) => runs[stack]!;
 
 beforeAll(async () => {
   for (const stack of STACKS) runs[stack] = await runStack(stack);
-}, 60_000);
+});
 
 describe.each(STACKS)("the %s stack", (stack) => {
   it("creates the whole virtual agent: every Genesys object and the hosted service, once", () => {
