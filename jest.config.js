@@ -5,7 +5,8 @@
  * - "processes": tests that start real processes and load them: service processes sharing a store, SIGTERM with
  *   turns in flight, store outages, the image's bundle, `npm start`, chromium.
  * A jest timeout only reports a hang. It is sized for a busy 2-core machine (both cores saturated by other
- * processes, where a Pulumi-mock suite or a process start takes ten times its quiet time), never for a quiet one.
+ * processes, where a Pulumi-mock suite or a process start takes ten times its quiet time), never for a quiet one:
+ * `testTimeout` for "tests", test/support/processesTimeout.ts for "processes".
  * @type {import('jest').Config}
  */
 
@@ -27,15 +28,15 @@ module.exports = {
       displayName: "tests",
       testMatch: ["**/*.test.ts"],
       testPathIgnorePatterns: ["/node_modules/", ...PROCESS_TESTS.map((p) => `<rootDir>/test/${p.replace(/\./g, "\\.")}`)],
-      testTimeout: 120_000,
     },
     {
       ...shared,
       displayName: "processes",
       testMatch: PROCESS_TESTS.map((p) => `<rootDir>/test/${p.endsWith("/") ? `${p}**/*.test.ts` : p}`),
-      testTimeout: 240_000,
+      setupFilesAfterEnv: ["<rootDir>/test/support/processesTimeout.ts"],
     },
   ],
+  testTimeout: 120_000,
   reporters: ["default", "<rootDir>/test/support/summaryReporter.cjs"],
   // Pulumi mock tests and servers on loopback: keep workers to the machine's two cores.
   maxWorkers: 2,
