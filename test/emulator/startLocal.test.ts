@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { PROCESS_START_MS } from "../support/time";
 import { Chat, shown } from "./harness";
 
 const root = path.join(__dirname, "..", "..");
@@ -28,7 +29,7 @@ describe("npm start (scripts/start-local.ts)", () => {
       stdio: ["ignore", "ignore", "pipe"],
     });
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no URLs within 20 s:\n${stderr}`)), 20_000);
+      const timer = setTimeout(() => reject(new Error(`no URLs within ${PROCESS_START_MS} ms:\n${stderr}`)), PROCESS_START_MS);
       child?.stderr?.on("data", (chunk: Buffer) => {
         stderr += chunk.toString("utf8");
         const chat = /Chat with the bot:\s+(\S+)/.exec(stderr)?.[1];

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
+import { PROCESS_START_MS } from "../support/time";
 
 export const ROOT = path.join(__dirname, "..", "..");
 export const PROCESS_TOKEN = "process-verify-token-0123456789";
@@ -37,9 +38,7 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
   child.stdout?.on("data", (d: Buffer) => (out = (out + d.toString()).slice(-200_000)));
   child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    // Only to report a process that never says where it listens, well before the jest timeout: starting (tsx
-    // compiling the service) takes seconds on a quiet machine, more than ten times that on a saturated one.
-    const timer = setTimeout(() => reject(new Error(`service did not start:\n${out}`)), 120_000);
+    const timer = setTimeout(() => reject(new Error(`service did not start:\n${out}`)), PROCESS_START_MS);
     const check = () => {
       const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
       if (m?.[1]) {

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { ensureSessionTable } from "../../scripts/session-table-create";
 import { localClient, startDynalite } from "../sessions/localDynamo";
+import { eventually, PROCESS_START_MS } from "../support/time";
 
 const ROOT = path.join(__dirname, "..", "..");
 const SERVICE = path.join(ROOT, "service");
@@ -94,7 +95,7 @@ describe("service image", () => {
         child.stderr.on("data", (d: Buffer) => (out += d.toString()));
         const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
         const url = await new Promise<string>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`did not start:\n${out}`)), 15_000);
+          const timer = setTimeout(() => reject(new Error(`did not start:\n${out}`)), PROCESS_START_MS);
           const poll = setInterval(() => {
             const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
             if (m?.[1]) {
@@ -104,7 +105,12 @@ describe("service image", () => {
             }
           }, 20);
         });
-        expect(await (await fetch(url + "/readyz")).json()).toMatchObject({ status: "ready", sessionStore: storeEnv.SESSION_STORE ?? "memory" });
+        // /readyz gives the store 1 s, which dynalite in this loaded jest worker can miss once: ready is what it settles on.
+        const ready = await eventually(async () => {
+          const res = await fetch(url + "/readyz");
+          return res.status === 200 && res;
+        }, "readiness");
+        expect(await ready.json()).toMatchObject({ status: "ready", sessionStore: storeEnv.SESSION_STORE ?? "memory" });
         const turn = await fetch(url + "/botconnector/messages", {
           method: "POST",
           headers: { "content-type": "application/json", "verify-token": "image-token-0123456789abcdef" },

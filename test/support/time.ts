@@ -25,6 +25,13 @@ export const TIMER_SLACK_MS = 20;
 export const UNHURRIED_MS = 10_000;
 
 /**
+ * How long a started process (the service, `npm start`) may take to say where it listens before a test gives up on
+ * it: seconds on a quiet machine (tsx compiles the service first), ten times that on a saturated one. It only turns
+ * a process that never starts into a readable failure before the "processes" project's jest timeout.
+ */
+export const PROCESS_START_MS = 120_000;
+
+/**
  * Polls `check` until it returns something other than false, undefined or null, and returns that. The bound is
  * for reporting a hang with a readable message before jest's own timeout, not a speed requirement.
  */
