@@ -27,7 +27,7 @@ export const UNHURRIED_MS = 10_000;
 /**
  * How long a started process (the service, `npm start`) may take to say where it listens before a test gives up on
  * it: seconds on a quiet machine (tsx compiles the service first), ten times that on a saturated one. It only turns
- * a process that never starts into a readable failure before the "processes" project's jest timeout.
+ * a process that never starts into a readable failure before jest's own timeout.
  */
 export const PROCESS_START_MS = 120_000;
 
