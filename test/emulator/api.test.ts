@@ -1,5 +1,5 @@
 import { type EmulatorEvent } from "../../emulator/events";
-import { eventually } from "../support/time";
+import { eventually, NEVER_MS } from "../support/time";
 import { Chat, request, shown, startEmulator, startFakeBot, type FakeBot, type RunningEmulator } from "./harness";
 
 const text = (t: string) => ({ type: "Text", text: t });
@@ -140,7 +140,7 @@ describe("emulator HTTP API", () => {
 
   test("leaving a conversation stops its flow, cancelling a bot call in flight; the oldest conversations make room", async () => {
     // The second call never gets an answer: only cancelling it ends the message's wait (as "abandoned").
-    bot.answer(echo, { delayMs: 600_000, body: { botState: "MoreData" } });
+    bot.answer(echo, { delayMs: NEVER_MS, body: { botState: "MoreData" } });
     const chat = await Chat.start(emu.url);
     const calls = bot.requests.length;
     const pending = request(`${emu.url}/api/conversations/${chat.id}/messages`, "POST", { text: "slow" });

@@ -1,14 +1,12 @@
 import { createServer } from "node:net";
 import { type ResponseRule } from "../../emulator/botConnector/rules";
 import { type EmulatorEvent } from "../../emulator/events";
-import { LOAD_TOLERANCE_MS, TIMER_SLACK_MS, eventually } from "../support/time";
+import { eventually, LOAD_TOLERANCE_MS, NEVER_MS, TIMER_SLACK_MS } from "../support/time";
 import { Chat, flowEvents, request, shown, startEmulator, startFakeBot, type FakeBot, type RunningEmulator } from "./harness";
 
 const APOLOGY = "Sorry, I'm having a technical problem. Let me get you to a colleague.";
 const QUEUE = "Acme Virtual Agent DEV Hand-over";
 const CREDENTIALS = { "x-api-key": "fake-bot-key-0123456789" };
-/** Longer than any test waits: the fake bot's "never answers". */
-const NEVER_MS = 600_000;
 
 const text = (t: string) => ({ type: "Text", text: t });
 const card = (title: string, actions: Array<Record<string, string>>) => ({ title, actions });

@@ -9,7 +9,7 @@
 
 /**
  * How late a timer-driven answer may come on a loaded machine: both cores saturated by other processes (load
- * average 6 to 12 on 2 cores), a jest worker gets a fraction of a core and its event loop falls behind by up to a
+ * average 6 to 20 on 2 cores), a jest worker gets a fraction of a core and its event loop falls behind by up to a
  * few seconds. Budgets and timeouts in the tests are far smaller than the failure they guard against (a hang), so
  * this bound never hides one.
  */
@@ -24,6 +24,9 @@ export const TIMER_SLACK_MS = 20;
  */
 export const UNHURRIED_MS = 10_000;
 
+/** Longer than any test runs: how long a fake that "never answers" takes (its timers are cleared when it closes). */
+export const NEVER_MS = 600_000;
+
 /**
  * How long a started process (the service, `npm start`) may take to say where it listens before a test gives up on
  * it: seconds on a quiet machine (tsx compiles the service first), ten times that on a saturated one. It only turns
@@ -35,7 +38,7 @@ export const PROCESS_START_MS = 120_000;
  * Polls `check` until it returns something other than false, undefined or null, and returns that. The bound is
  * for reporting a hang with a readable message before jest's own timeout, not a speed requirement.
  */
-export async function eventually<T>(check: () => T | Promise<T>, what: string, withinMs = 30_000): Promise<Exclude<T, false | undefined | null>> {
+export async function eventually<T>(check: () => T | Promise<T>, what: string, withinMs = 60_000): Promise<Exclude<T, false | undefined | null>> {
   const deadline = performance.now() + withinMs;
   for (;;) {
     const value = await check();
@@ -43,11 +46,4 @@ export async function eventually<T>(check: () => T | Promise<T>, what: string, w
     if (performance.now() > deadline) throw new Error(`still waiting after ${withinMs} ms for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-}
-
-/** Milliseconds `work` took, with its result. */
-export async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
-  const started = performance.now();
-  const result = await work();
-  return { result, ms: performance.now() - started };
 }
