@@ -38,7 +38,10 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
   child.stdout?.on("data", (d: Buffer) => (out = (out + d.toString()).slice(-200_000)));
   child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start:\n${out}`)), PROCESS_START_MS);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`service did not start:\n${out}`));
+    }, PROCESS_START_MS);
     const check = () => {
       const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
       if (m?.[1]) {

@@ -32,12 +32,16 @@ describe("graceful shutdown", () => {
 
   test("the process stops on SIGTERM with exit code 0, not the shutdown deadline's 1", async () => {
     const svc = await startServiceProcess({});
-    expect((await fetch(svc.url + "/readyz")).status).toBe(200);
-    const { code } = await svc.stop();
-    // The deadline (9 s, within ECS's stopTimeout) would force an exit with 1.
-    expect(code).toBe(0);
-    expect(svc.output()).toContain('"msg":"stopped"');
-    expect(svc.output()).not.toContain(PROCESS_TOKEN);
+    try {
+      expect((await fetch(svc.url + "/readyz")).status).toBe(200);
+      const { code } = await svc.stop();
+      // The deadline (9 s, within ECS's stopTimeout) would force an exit with 1.
+      expect(code).toBe(0);
+      expect(svc.output()).toContain('"msg":"stopped"');
+      expect(svc.output()).not.toContain(PROCESS_TOKEN);
+    } finally {
+      await svc.stop();
+    }
   });
 
   test("the process refuses to start without VERIFY_TOKEN and says why", async () => {
