@@ -1,10 +1,13 @@
 /**
  * Local stand-ins for DynamoDB, all on 127.0.0.1 with ports chosen by the OS:
  * - `startDynalite()`: a DynamoDB-compatible server (in memory), stoppable and restartable on its port;
+ * - `startDynaliteProcess()`: the same in a process of its own, for load tests: under load, a table in the jest
+ *   worker shares one slice of a core with the test driving it, and keeps the service waiting;
  * - `startProxy(port)`: a TCP forwarder in front of it, to cut the store off from a table that keeps
  *   its data (dynalite forgets everything when it stops), or to stall the requests to it for a while;
  * - `startBlackHole()`: accepts connections and never answers, for timeouts and aborts.
  */
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import net from "node:net";
 import { type Server } from "node:http";
@@ -85,6 +88,23 @@ export interface Proxy extends Restartable {
 }
 
 const OPERATION = /x-amz-target: *DynamoDB_\d+\.(\w+)/gi;
+
+/** dynalite in a child process; `stop()` ends the process. */
+export async function startDynaliteProcess(): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  const program = `require("dynalite")({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }).listen(0, "127.0.0.1", function () { console.log(this.address().port); });`;
+  const child = spawn(process.execPath, ["-e", program], { cwd: __dirname, stdio: ["ignore", "pipe", "inherit"] });
+  const exited = once(child, "exit");
+  const [line] = (await Promise.race([once(child.stdout, "data"), exited.then(() => Promise.reject(new Error("dynalite did not start")))])) as [Buffer];
+  return {
+    endpoint: `http://127.0.0.1:${Number(line.toString().trim())}`,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill();
+        await exited;
+      }
+    },
+  };
+}
 
 /** Forwards 127.0.0.1:<own port> to 127.0.0.1:<targetPort>. */
 export async function startProxy(targetPort: number): Promise<Proxy> {
