@@ -33,6 +33,8 @@ export interface ServiceOverrides {
   clock?: () => number;
   /** The process's open-file limit (tests give one; otherwise read from the process). */
   openFileLimit?: number;
+  /** Clock (milliseconds) of the upstream agents' circuit breakers; tests move it instead of waiting. */
+  breakerClock?: () => number;
   /** The fetch used for upstream agents and the Genesys Platform API (tests wrap it). */
   fetch?: typeof fetch;
 }
@@ -51,7 +53,7 @@ export function createService(config: ServiceConfig, overrides: ServiceOverrides
   if (problems.length > 0) throw new ConfigError(problems);
   const registry = new BotRegistry(bots);
   const metrics = overrides.metrics ?? new ServiceMetrics();
-  const upstreams = endpoints.size > 0 ? new UpstreamClient({ endpoints, metrics, ...(overrides.fetch ? { fetch: overrides.fetch } : {}) }) : undefined;
+  const upstreams = endpoints.size > 0 ? new UpstreamClient({ endpoints, metrics, fetch: overrides.fetch, now: overrides.breakerClock }) : undefined;
   const handoverConfig = config.handoverContext;
   const handover = handoverConfig
     ? createParticipantDataWriter(handoverConfig, { metrics, logger, ...(overrides.fetch ? { fetch: overrides.fetch } : {}) })

@@ -355,16 +355,8 @@ export class MockCloud {
   }
 
   /** Waits until every registration the program started has reached the mocks. */
-  async settle(): Promise<void> {
-    const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
-    if (waitForRPCs) await waitForRPCs();
-    // And a few turns of the event loop for registrations started from resolved outputs.
-    let seen = -1;
-    while (seen !== this.resources.length) {
-      seen = this.resources.length;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      if (waitForRPCs) await waitForRPCs();
-    }
+  settle(): Promise<void> {
+    return settleRegistrations(() => this.resources.length);
   }
 
   /** Clears the captures, runs `create` (which builds components), and waits for every registration. */
@@ -373,6 +365,22 @@ export class MockCloud {
     const result = create();
     await this.settle();
     return result;
+  }
+}
+
+/**
+ * Waits until every registration a program started has reached the mocks (`registered` counts them): Pulumi's
+ * RPC queue drained, and no registration started from an output that resolved meanwhile. A test that ends before
+ * would leave registrations to reach the next test's mocks.
+ */
+export async function settleRegistrations(registered: () => number): Promise<void> {
+  const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
+  if (waitForRPCs) await waitForRPCs();
+  let seen = -1;
+  while (seen !== registered()) {
+    seen = registered();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    if (waitForRPCs) await waitForRPCs();
   }
 }
 

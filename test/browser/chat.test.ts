@@ -5,8 +5,6 @@ import { TURN_ROUTE } from "../../service/src/server";
 import { startEmulator, type RunningEmulator } from "../emulator/harness";
 import { ARTIFACTS, type Browser, describeInChromium, openChromium } from "./chromium";
 
-jest.setTimeout(90_000);
-
 describeInChromium("chat page", () => {
   let svc: TestService;
   let emu: RunningEmulator;

@@ -7,8 +7,6 @@ import { twoBotArtifacts, twoBotsDir } from "../fixtures/twoBots";
 import { startService, TOKEN, type TestService } from "../service/harness";
 import { ARTIFACTS, type Browser, describeInChromium, openChromium } from "./chromium";
 
-jest.setTimeout(90_000);
-
 /** What a tester does beyond chatting: pick the bot, switch language, fire the follow-up timeout, see the queue. */
 describeInChromium("emulator controls", () => {
   let bots: string;

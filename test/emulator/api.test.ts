@@ -1,20 +1,31 @@
 import { type EmulatorEvent } from "../../emulator/events";
+import { eventually, NEVER_MS } from "../support/time";
 import { Chat, request, shown, startEmulator, startFakeBot, type FakeBot, type RunningEmulator } from "./harness";
 
 const text = (t: string) => ({ type: "Text", text: t });
 const echo = { body: { botState: "MoreData", replymessages: [text("…")] } };
 
-/** Reads server-sent events until `count` events arrived; returns them and the stream's raw `id:` lines. */
-async function readEvents(url: string, count: number, headers: Record<string, string> = {}): Promise<EmulatorEvent[]> {
+/**
+ * Opens a server-sent event stream; resolves once its headers arrived (the emulator has subscribed it to the
+ * conversation by then), with a function that reads until `count` events arrived and closes the stream.
+ */
+async function openEvents(url: string, headers: Record<string, string> = {}): Promise<(count: number) => Promise<EmulatorEvent[]>> {
   const controller = new AbortController();
   const res = await fetch(url, { headers, signal: controller.signal });
   expect(res.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+  return (count) => readUntil(res, count, controller);
+}
+
+async function readEvents(url: string, count: number, headers: Record<string, string> = {}): Promise<EmulatorEvent[]> {
+  return (await openEvents(url, headers))(count);
+}
+
+async function readUntil(res: Response, count: number, controller: AbortController): Promise<EmulatorEvent[]> {
   const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
   let buffer = "";
   const events: EmulatorEvent[] = [];
-  const deadline = Date.now() + 5000;
-  while (events.length < count && Date.now() < deadline) {
+  while (events.length < count) {
     const { value, done } = await reader.read();
     if (done) break;
     buffer += decoder.decode(value, { stream: true });
@@ -105,10 +116,9 @@ describe("emulator HTTP API", () => {
     const replay = await readEvents(url, initial);
     expect(replay.map((e) => e.seq)).toEqual(chat.events.map((e) => e.seq));
 
-    const live = readEvents(`${url}?after=${initial}`, 1);
-    await new Promise((r) => setTimeout(r, 50));
+    const live = await openEvents(`${url}?after=${initial}`);
     await chat.say("hello");
-    expect((await live)[0]).toMatchObject({ seq: initial + 1, type: "customer", input: { kind: "text", text: "hello" } });
+    expect((await live(1))[0]).toMatchObject({ seq: initial + 1, type: "customer", input: { kind: "text", text: "hello" } });
 
     const resumed = await readEvents(`${url}?after=0`, 2, { "last-event-id": String(chat.events.length - 2) });
     expect(resumed.map((e) => e.seq)).toEqual([chat.events.length - 1, chat.events.length]);
@@ -129,14 +139,14 @@ describe("emulator HTTP API", () => {
   });
 
   test("leaving a conversation stops its flow, cancelling a bot call in flight; the oldest conversations make room", async () => {
-    bot.answer(echo, { delayMs: 3000, body: { botState: "MoreData" } });
+    // The second call never gets an answer: only cancelling it ends the message's wait (as "abandoned").
+    bot.answer(echo, { delayMs: NEVER_MS, body: { botState: "MoreData" } });
     const chat = await Chat.start(emu.url);
+    const calls = bot.requests.length;
     const pending = request(`${emu.url}/api/conversations/${chat.id}/messages`, "POST", { text: "slow" });
-    await new Promise((r) => setTimeout(r, 100));
-    const started = Date.now();
+    await eventually(() => bot.requests.length > calls, "the bot call");
     expect((await request(`${emu.url}/api/conversations/${chat.id}`, "DELETE")).status).toBe(204);
     const res = await pending;
-    expect(Date.now() - started).toBeLessThan(1500);
     expect(res.body).toMatchObject({ status: "ended", endReason: "abandoned" });
     expect((await request(`${emu.url}/api/conversations/${chat.id}`, "GET")).status).toBe(404);
 

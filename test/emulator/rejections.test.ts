@@ -1,10 +1,12 @@
 import { createServer } from "node:net";
 import { type ResponseRule } from "../../emulator/botConnector/rules";
 import { type EmulatorEvent } from "../../emulator/events";
+import { eventually, LOAD_TOLERANCE_MS, NEVER_MS, TIMER_SLACK_MS } from "../support/time";
 import { Chat, flowEvents, request, shown, startEmulator, startFakeBot, type FakeBot, type RunningEmulator } from "./harness";
 
 const APOLOGY = "Sorry, I'm having a technical problem. Let me get you to a colleague.";
 const QUEUE = "Acme Virtual Agent DEV Hand-over";
+const CREDENTIALS = { "x-api-key": "fake-bot-key-0123456789" };
 
 const text = (t: string) => ({ type: "Text", text: t });
 const card = (title: string, actions: Array<Record<string, string>>) => ({ title, actions });
@@ -18,7 +20,8 @@ describe("emulator × misbehaving bot", () => {
 
   beforeAll(async () => {
     bot = await startFakeBot();
-    emu = await startEmulator({ url: bot.url, credentials: { "x-api-key": "fake-bot-key-0123456789" } }, { botResponseTimeoutMs: 400, followUpTimeoutMs: 200 });
+    // Genesys's own timeouts (bot response, the flow's follow-up): the tests of a short one start an emulator of their own.
+    emu = await startEmulator({ url: bot.url, credentials: CREDENTIALS });
   });
   afterAll(async () => {
     await emu?.close();
@@ -114,12 +117,20 @@ describe("emulator × misbehaving bot", () => {
   });
 
   test("no answer within the bot response timeout takes the failure path as ServiceProviderTimeout", async () => {
-    bot.answer({ delayMs: 1500, body: { botState: "MoreData", replymessages: [text("too late")] } });
-    const started = Date.now();
-    const chat = await Chat.start(emu.url);
-    expect(Date.now() - started).toBeLessThan(1400);
-    expect(chat.flow("failure")[0]).toMatchObject({ errorType: "ServiceProviderTimeout", errorMessage: "no answer within 400 ms" });
-    expect(shown(chat.events)).toEqual([APOLOGY]);
+    const TIMEOUT = 400;
+    const impatient = await startEmulator({ url: bot.url, credentials: CREDENTIALS }, { botResponseTimeoutMs: TIMEOUT });
+    try {
+      bot.answer({ delayMs: NEVER_MS, body: { botState: "MoreData", replymessages: [text("too late")] } });
+      const started = performance.now();
+      const chat = await Chat.start(impatient.url);
+      const elapsed = performance.now() - started;
+      expect(chat.flow("failure")[0]).toMatchObject({ errorType: "ServiceProviderTimeout", errorMessage: `no answer within ${TIMEOUT} ms` });
+      expect(shown(chat.events)).toEqual([APOLOGY]);
+      expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT - TIMER_SLACK_MS);
+      expect(elapsed).toBeLessThan(TIMEOUT + LOAD_TOLERANCE_MS);
+    } finally {
+      await impatient.close();
+    }
   });
 
   test("a body that is not JSON takes the failure path as ServiceProviderInvalidResponse", async () => {
@@ -145,14 +156,20 @@ describe("emulator × misbehaving bot", () => {
   });
 
   test("no customer answer within the follow-up timeout takes the failure path", async () => {
-    bot.answer({ body: { botState: "MoreData", replymessages: [text("Anything else?")] } });
-    const chat = await Chat.start(emu.url);
-    expect(chat.status).toBe("waiting");
-    await new Promise((r) => setTimeout(r, 400));
-    const state = (await request(`${emu.url}/api/conversations/${chat.id}`, "GET")).body as { status: string; events: EmulatorEvent[] };
-    expect(state.status).toBe("ended");
-    expect(flowEvents(state.events, "failure")).toEqual([expect.objectContaining({ errorType: "FollowUpResponseTimeout" })]);
-    expect(shown(state.events)).toEqual(["Anything else?", APOLOGY]);
+    const impatient = await startEmulator({ url: bot.url, credentials: CREDENTIALS }, { followUpTimeoutMs: 200 });
+    try {
+      bot.answer({ body: { botState: "MoreData", replymessages: [text("Anything else?")] } });
+      const chat = await Chat.start(impatient.url);
+      expect(chat.status).toBe("waiting");
+      const state = await eventually(async () => {
+        const current = (await request(`${impatient.url}/api/conversations/${chat.id}`, "GET")).body as { status: string; events: EmulatorEvent[] };
+        return current.status === "ended" && current;
+      }, "the conversation to end");
+      expect(flowEvents(state.events, "failure")).toEqual([expect.objectContaining({ errorType: "FollowUpResponseTimeout" })]);
+      expect(shown(state.events)).toEqual(["Anything else?", APOLOGY]);
+    } finally {
+      await impatient.close();
+    }
   });
 
   test("accepted with warnings: upper-case botState, camel-case replyMessages; valid alternative slot encodings are bound", async () => {

@@ -4,12 +4,11 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PIZZA_BOT_YAML, twoBotsDir } from "../fixtures/twoBots";
+import { PROCESS_START_MS } from "../support/time";
 import { Chat, shown } from "./harness";
 
 const root = path.join(__dirname, "..", "..");
 const hasProc = existsSync("/proc/self/stat");
-
-jest.setTimeout(90_000);
 
 interface Started {
   child: ChildProcess;
@@ -34,13 +33,24 @@ function startLocal(env: Record<string, string>, options: { direct?: boolean } =
   let stderr = "";
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
   return new Promise((resolve, reject) => {
+    // A start that never finishes is killed and reported before jest's own timeout, never left behind.
+    const timer = setTimeout(() => {
+      if (child.pid) process.kill(-child.pid, "SIGKILL");
+      reject(new Error(`no URLs within ${PROCESS_START_MS} ms:\n${stderr}`));
+    }, PROCESS_START_MS);
     child.stderr?.on("data", (chunk: Buffer) => {
       stderr += chunk.toString("utf8");
       const chat = /Chat with the bots?:\s+(\S+)/.exec(stderr)?.[1];
       const endpoint = /Bot Connector endpoint:\s+(\S+)/.exec(stderr)?.[1];
-      if (chat && endpoint && /Ctrl-C stops both/.test(stderr)) resolve({ child, chat, endpoint, stderr: () => stderr, exited });
+      if (chat && endpoint && /Ctrl-C stops both/.test(stderr)) {
+        clearTimeout(timer);
+        resolve({ child, chat, endpoint, stderr: () => stderr, exited });
+      }
     });
-    void exited.then(({ code }) => reject(new Error(`exited with ${code}:\n${stderr}`)));
+    void exited.then(({ code }) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}:\n${stderr}`));
+    });
   });
 }
 

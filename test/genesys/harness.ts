@@ -3,6 +3,7 @@
  * realistic computed outputs per type, and helps read Outputs, secretness and resource options.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { settleRegistrations } from "../aws/mocks";
 
 export interface Captured {
   type: string;
@@ -16,6 +17,8 @@ export interface Harness {
   byType(type: string): Captured[];
   one(type: string): Captured;
   reset(): void;
+  /** Waits until every registration started so far has reached the mocks. */
+  settle(): Promise<void>;
 }
 
 /** The marker Pulumi's RPC layer puts on secret values (what the mock monitor receives for secret inputs). */
@@ -100,6 +103,7 @@ export async function setupMocks(options: { preview?: boolean } = {}): Promise<H
       resources.length = 0;
       calls.length = 0;
     },
+    settle: () => settleRegistrations(() => resources.length),
   };
 }
 

@@ -101,7 +101,7 @@ describe("GenesysVirtualAgent during preview (unknown outputs)", () => {
   it("registers its children without waiting for values that are unknown", async () => {
     const mocks = await setupMocks({ preview: true });
     const agent = new GenesysVirtualAgent("preview", devArgs());
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await mocks.settle();
     expect(mocks.byType("genesyscloud:index/webdeploymentsDeployment:WebdeploymentsDeployment")).toHaveLength(1);
     expect(mocks.byType("pulumi-nodejs:dynamic/genesys:BotList")).toHaveLength(1);
     const isKnown = (o: pulumi.Output<unknown>) => (o as unknown as { isKnown: Promise<boolean> }).isKnown;

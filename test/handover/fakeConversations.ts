@@ -7,8 +7,9 @@
  * - PATCH /api/v2/conversations/messages/{conversationId}/participants/{participantId}/attributes with
  *   {attributes: {string: string}} → merges, answers the participant's attributes
  *
- * Both need a valid bearer token from the fake's login host. `delayMs` slows them down and `maxInFlight` records
- * the most requests the fake served at once (to check the service's bounded concurrency).
+ * Both need a valid bearer token from the fake's login host. With `holding`, requests wait until `release()` (a
+ * test waits for `held` to reach a number); `maxInFlight` records the most requests the fake served at once (to
+ * check the service's bounded concurrency).
  */
 import { randomUUID } from "node:crypto";
 import { errorBody, type FakeGenesysPlatform, type FakePlugin } from "../fakes/genesysPlatform";
@@ -24,9 +25,21 @@ export class FakeConversations {
   readonly conversations = new Map<string, FakeParticipant[]>();
   /** Accepted attribute updates, in order. */
   readonly patches: Array<{ conversationId: string; participantId: string; attributes: Record<string, string> }> = [];
-  delayMs = 0;
+  holding = false;
   private inFlight = 0;
   maxInFlight = 0;
+  private readonly waiting = new Set<() => void>();
+
+  /** Requests held right now. */
+  get held(): number {
+    return this.waiting.size;
+  }
+
+  /** Stops holding and lets every held request go on. */
+  release(): void {
+    this.holding = false;
+    for (const go of [...this.waiting]) go();
+  }
 
   /** A web messaging conversation as Genesys has it during a bot session: the customer, the flow, maybe more. */
   add(conversationId: string = randomUUID(), participants?: FakeParticipant[]): { conversationId: string; customerId: string } {
@@ -43,9 +56,9 @@ export class FakeConversations {
   }
 
   reset(): void {
+    this.release();
     this.conversations.clear();
     this.patches.length = 0;
-    this.delayMs = 0;
     this.maxInFlight = 0;
   }
 
@@ -53,7 +66,15 @@ export class FakeConversations {
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
-      if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+      if (this.holding) {
+        await new Promise<void>((resolve) => {
+          const go = () => {
+            this.waiting.delete(go);
+            resolve();
+          };
+          this.waiting.add(go);
+        });
+      }
       return work();
     } finally {
       this.inFlight--;

@@ -12,6 +12,7 @@ import { ServiceMetrics } from "../../service/src/observability/metrics";
 import { bindLogger, type TurnLogger } from "../../service/src/observability/logger";
 import { FakeGenesysPlatform } from "../fakes/genesysPlatform";
 import { LogCapture, TOKEN } from "../service/harness";
+import { eventually, LOAD_TOLERANCE_MS, TIMER_SLACK_MS, UNHURRIED_MS } from "../support/time";
 import { FakeConversations } from "./fakeConversations";
 
 const CLIENT = { clientId: "va-service-client", clientSecret: "va-service-client-secret-0123456789" };
@@ -35,6 +36,10 @@ interface Harness {
   metrics: ServiceMetrics;
   logs: LogCapture;
   log: TurnLogger;
+  /** The Platform API client's clock: token lifetimes pass when the test moves it. */
+  clock: { now: number };
+  /** The waits the client asked for between retries, in order (they take no time). */
+  waits: number[];
   /** Resolves once the writer has nothing queued or in flight. */
   settle(): Promise<void>;
 }
@@ -52,15 +57,19 @@ function writerWith(env: Record<string, string> = {}, baseUrl = fake.url): Harne
   const metrics = new ServiceMetrics({ defaultMetrics: false });
   const logs = new LogCapture();
   const logger = pino({ level: "info" }, logs);
-  const writer = createParticipantDataWriter(config.handoverContext!, { metrics, logger });
+  const clock = { now: Date.now() };
+  const waits: number[] = [];
+  const writer = createParticipantDataWriter(config.handoverContext!, { metrics, logger, now: () => clock.now, sleep: async (ms) => void waits.push(ms) });
   const log: TurnLogger = bindLogger(logger, {});
   return {
     writer,
     metrics,
     logs,
     log,
+    clock,
+    waits,
     async settle() {
-      for (let i = 0; i < 400 && (await metrics.handoverPending.get()).values[0]?.value !== 0; i++) await new Promise((r) => setTimeout(r, 10));
+      await eventually(async () => (await metrics.handoverPending.get()).values[0]?.value === 0, "the writer to finish");
     },
   };
 }
@@ -155,33 +164,27 @@ describe("writing hand-over context to participant data", () => {
   });
 
   test("a token is renewed before it expires (no 401 needed)", async () => {
-    const shortLived = await FakeGenesysPlatform.start({ plugins: [conversations.plugin()], tokenLifetimeSeconds: 1 });
-    try {
-      shortLived.addClient(CLIENT);
-      const h = writerWith({}, shortLived.url);
-      const { conversationId } = conversations.add();
-      h.writer.submit(context(conversationId), h.log);
-      await h.settle();
-      // Renewed half-way through a 1 s lifetime.
-      await new Promise((r) => setTimeout(r, 600));
-      h.writer.submit(context(conversationId), h.log);
-      await h.settle();
-      expect(shortLived.tokensIssued).toBe(2);
-      expect(shortLived.calls.filter((c) => c.status === 401)).toEqual([]);
-      expect(conversations.patches).toHaveLength(2);
-    } finally {
-      await shortLived.close();
-    }
+    const h = writerWith();
+    const { conversationId } = conversations.add();
+    h.writer.submit(context(conversationId), h.log);
+    await h.settle();
+    const issued = fake.tokensIssued;
+    // The fake's tokens live an hour; the client renews 5 minutes before the end.
+    h.clock.now += 55 * 60_000;
+    h.writer.submit(context(conversationId), h.log);
+    await h.settle();
+    expect(fake.tokensIssued).toBe(issued + 1);
+    expect(fake.calls.filter((c) => c.status === 401)).toEqual([]);
+    expect(conversations.patches).toHaveLength(2);
   });
 
   test("429 with Retry-After: waits as told and writes; counted as a retry", async () => {
     const h = writerWith();
     const { conversationId } = conversations.add();
     fake.injectFault({ method: "PATCH", path: "/api/v2/conversations/messages/", status: 429, retryAfter: 1 });
-    const started = Date.now();
     h.writer.submit(context(conversationId), h.log);
     await h.settle();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(h.waits).toEqual([1000]);
     expect(conversations.patches).toHaveLength(1);
     expect(await writes(h.metrics)).toEqual({ written: 1 });
     expect((await h.metrics.genesysApiRetries.get()).values).toEqual([expect.objectContaining({ labels: { status: "429" }, value: 1 })]);
@@ -194,6 +197,12 @@ describe("writing hand-over context to participant data", () => {
     h.writer.submit(context(conversationId), h.log);
     await h.settle();
     expect(conversations.patches).toHaveLength(1);
+    // Exponential from 200 ms with equal jitter: 100-200 ms, then 200-400 ms.
+    expect(h.waits).toEqual([expect.any(Number), expect.any(Number)]);
+    expect(h.waits[0]).toBeGreaterThanOrEqual(100);
+    expect(h.waits[0]).toBeLessThanOrEqual(200);
+    expect(h.waits[1]).toBeGreaterThanOrEqual(200);
+    expect(h.waits[1]).toBeLessThanOrEqual(400);
     expect((await h.metrics.genesysApiRetries.get()).values).toEqual([expect.objectContaining({ labels: { status: "503" }, value: 2 })]);
   });
 
@@ -234,36 +243,55 @@ describe("writing hand-over context to participant data", () => {
 
   test("at most HANDOVER_CONTEXT_CONCURRENCY writes at once; the rest wait their turn", async () => {
     const h = writerWith({ HANDOVER_CONTEXT_CONCURRENCY: "2" });
-    conversations.delayMs = 100;
+    conversations.holding = true;
     const ids = Array.from({ length: 6 }, () => conversations.add().conversationId);
     for (const id of ids) h.writer.submit(context(id), h.log);
+    await eventually(() => conversations.held === 2, "two writes at the API");
+    conversations.release();
     await h.settle();
     expect(conversations.patches).toHaveLength(6);
     expect(conversations.maxInFlight).toBe(2);
   });
 
   test("a write past its deadline is abandoned as a timeout", async () => {
-    const h = writerWith({ HANDOVER_CONTEXT_TIMEOUT_MS: "500" });
-    conversations.delayMs = 1000;
+    const TIMEOUT = 500;
+    const h = writerWith({ HANDOVER_CONTEXT_TIMEOUT_MS: String(TIMEOUT) });
+    conversations.holding = true;
     const { conversationId } = conversations.add();
-    const started = Date.now();
+    const started = performance.now();
     h.writer.submit(context(conversationId), h.log);
     await h.settle();
-    expect(Date.now() - started).toBeLessThan(1500);
+    const elapsed = performance.now() - started;
     expect(await writes(h.metrics)).toEqual({ timeout: 1 });
+    expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT - TIMER_SLACK_MS);
+    expect(elapsed).toBeLessThan(TIMEOUT + LOAD_TOLERANCE_MS);
   });
 
-  test("close waits for writes in flight, then drops what is left", async () => {
+  test("close waits for the writes in flight to finish", async () => {
     const h = writerWith({ HANDOVER_CONTEXT_CONCURRENCY: "1" });
-    conversations.delayMs = 150;
+    conversations.holding = true;
+    h.writer.submit(context(conversations.add().conversationId), h.log);
+    await eventually(() => conversations.held === 1, "the write at the API");
+    const closed = h.writer.close(UNHURRIED_MS);
+    conversations.release();
+    await closed;
+    expect(await writes(h.metrics)).toEqual({ written: 1 });
+  });
+
+  test("close waits its grace for the write in flight, then abandons it and drops what is queued and what comes after", async () => {
+    const GRACE = 200;
+    const h = writerWith({ HANDOVER_CONTEXT_CONCURRENCY: "1" });
+    conversations.holding = true;
     const ids = Array.from({ length: 3 }, () => conversations.add().conversationId);
     for (const id of ids) h.writer.submit(context(id), h.log);
-    await h.writer.close(200);
+    await eventually(() => conversations.held === 1, "the first write at the API");
+    const started = performance.now();
+    await h.writer.close(GRACE);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(GRACE - TIMER_SLACK_MS);
     await h.settle();
-    const counted = await writes(h.metrics);
-    expect(counted.dropped).toBeGreaterThanOrEqual(1);
-    expect((counted.written ?? 0) + (counted.dropped ?? 0) + (counted.timeout ?? 0)).toBe(3);
+    // The one in flight is cut off by the stop (a timeout), the two queued are dropped.
+    expect(await writes(h.metrics)).toEqual({ timeout: 1, dropped: 2 });
     h.writer.submit(context(ids[0]!), h.log);
-    expect((await writes(h.metrics)).dropped).toBe((counted.dropped ?? 0) + 1);
+    expect((await writes(h.metrics)).dropped).toBe(3);
   });
 });

@@ -1,15 +1,20 @@
 import http from "node:http";
 import { turnRequestBody, TurnStream } from "../../bench/conversations";
 import { ensureSessionTable } from "../../scripts/session-table-create";
-import { localClient, type Restartable, startBlackHole, startDynalite, startProxy } from "../sessions/localDynamo";
+import { localClient, type Proxy, type Restartable, startBlackHole, startDynalite, startProxy } from "../sessions/localDynamo";
+import { eventually, LOAD_TOLERANCE_MS } from "../support/time";
 import { postTurn, PROCESS_TOKEN, type ServiceProcess, startServiceProcess } from "./serviceProcess";
 
+/** The budget of the service whose store never answers: every one of its turns runs into it. */
 const BUDGET = 1000;
-/** The stated tolerance: a Failed answer comes at most this long after the budget, on a loaded CI machine. */
-const TOLERANCE = 250;
+/**
+ * The largest budget, for services whose turns must succeed: its store attempt timeouts (3 s) leave dynalite, in
+ * the jest worker, all the time a loaded machine needs.
+ */
+const ROOMY_BUDGET = 60_000;
 const TABLE = "fault-sessions";
 
-function dynamoEnv(endpoint: string): Record<string, string> {
+function dynamoEnv(endpoint: string, budget = ROOMY_BUDGET): Record<string, string> {
   return {
     SESSION_STORE: "dynamodb",
     SESSION_TABLE: TABLE,
@@ -17,9 +22,11 @@ function dynamoEnv(endpoint: string): Record<string, string> {
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
     AWS_ACCESS_KEY_ID: "test",
     AWS_SECRET_ACCESS_KEY: "test",
-    TURN_BUDGET_MS: String(BUDGET),
+    TURN_BUDGET_MS: String(budget),
   };
 }
+
+const isReady = async (svc: ServiceProcess) => (await fetch(svc.url + "/readyz")).status === 200;
 
 async function timedTurn(url: string, sessionId: string, text = "") {
   const started = performance.now();
@@ -39,8 +46,8 @@ describe("faults: the store unavailable, slow, and back", () => {
     await ensureSessionTable(localClient(db.endpoint), TABLE);
     proxy = await startProxy(db.port);
     hole = await startBlackHole();
-    [svc, slow] = await Promise.all([startServiceProcess(dynamoEnv(proxy.endpoint)), startServiceProcess(dynamoEnv(hole.endpoint))]);
-  }, 60_000);
+    [svc, slow] = await Promise.all([startServiceProcess(dynamoEnv(proxy.endpoint)), startServiceProcess(dynamoEnv(hole.endpoint, BUDGET))]);
+  });
 
   afterAll(async () => {
     await Promise.all([svc?.stop(), slow?.stop()]);
@@ -48,30 +55,31 @@ describe("faults: the store unavailable, slow, and back", () => {
     await db?.stop();
   });
 
-  test("a store that never answers: Failed within the budget plus the tolerance; the process stays up", async () => {
+  test("a store that never answers: Failed within the budget (plus the stated tolerance); the process stays up", async () => {
     for (let i = 0; i < 3; i++) {
       const res = await timedTurn(slow.url, `slow-${i}`);
       expect(res.status).toBe(200);
       // The store's own per-call timeouts may give up first (they are sized to fit the budget).
       expect(res.body.botState).toBe("Failed");
       expect(["SESSION_STORE_UNAVAILABLE", "TURN_BUDGET_EXCEEDED"]).toContain((res.body.errorInfo as { errorCode: string }).errorCode);
-      expect(res.ms).toBeLessThan(BUDGET + TOLERANCE);
+      expect(res.ms).toBeLessThan(BUDGET + LOAD_TOLERANCE_MS);
     }
     expect((await fetch(slow.url + "/healthz")).status).toBe(200);
   });
 
-  test("the store down: Failed in time, /readyz 503; back: the same sessions continue", async () => {
+  test("the store down: Failed at once, /readyz 503; back: the same sessions continue", async () => {
     const first = await timedTurn(svc.url, "outage-1");
     expect(first.body.botState).toBe("MoreData");
     await proxy.stop();
     const during = await timedTurn(svc.url, "outage-1", "track");
-    expect(during.body.botState).toBe("Failed");
-    expect(["SESSION_STORE_UNAVAILABLE", "TURN_BUDGET_EXCEEDED"]).toContain((during.body.errorInfo as { errorCode: string }).errorCode);
-    expect(during.ms).toBeLessThan(BUDGET + TOLERANCE);
+    // Refused connections end the turn as the store's failure, long before the 60 s budget.
+    expect(during.body).toMatchObject({ botState: "Failed", errorInfo: { errorCode: "SESSION_STORE_UNAVAILABLE" } });
+    // (The process writes its log at least every second.)
+    const failure = await eventually(() => svc.output().split("\n").find((line) => line.includes('"msg":"session store load failed"')), "the failure in the log");
+    expect(failure).toMatch(/ECONNREFUSED/);
     expect((await fetch(svc.url + "/readyz")).status).toBe(503);
     await proxy.start();
-    for (let i = 0; i < 50 && (await fetch(svc.url + "/readyz")).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
-    expect((await fetch(svc.url + "/readyz")).status).toBe(200);
+    await eventually(() => isReady(svc), "readiness once the store is back");
     const after = await timedTurn(svc.url, "outage-1", "track");
     expect(after.body.replymessages).toEqual([{ type: "Text", text: "What's your order number? It looks like A-12345." }]);
   });
@@ -100,50 +108,50 @@ async function turnsInFlight(url: string): Promise<number> {
 }
 
 describe("SIGTERM under load", () => {
-  test("every turn in flight when the signal comes is answered, new ones are refused, and the process exits 0 within 10 s", async () => {
+  test("every turn in flight when the signal comes is answered, new ones are refused, and the process exits 0", async () => {
     const db = await startDynalite();
     await ensureSessionTable(localClient(db.endpoint), TABLE);
-    // 300 ms each way to the store: turns stay in flight long enough to be caught by the signal,
-    // even on a loaded machine.
-    const proxy = await startProxy(db.port, 300);
-    const svc = await startServiceProcess({ ...dynamoEnv(proxy.endpoint), TURN_BUDGET_MS: "5000" });
+    const proxy: Proxy = await startProxy(db.port);
+    const svc = await startServiceProcess(dynamoEnv(proxy.endpoint));
     try {
-      // Load first: sessions walked by 16 connections for a while.
-      let loading = true;
-      const load = Array.from({ length: 16 }, async (_, n) => {
-        const stream = new TurnStream(`load-${n}`);
-        let answered = 0;
-        while (loading) {
-          const turn = stream.next();
-          const r = await postOnNewConnection(svc.url, turnRequestBody(turn.sessionId, turn.text));
-          expect(r.status).toBe(200);
-          answered++;
-        }
-        return answered;
-      });
-      await new Promise((r) => setTimeout(r, 2_000));
-      loading = false;
-      expect((await Promise.all(load)).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(16);
+      // Load first: 16 connections walking sessions, 64 turns in all.
+      let answered = 0;
+      await Promise.all(
+        Array.from({ length: 16 }, async (_, n) => {
+          const stream = new TurnStream(`load-${n}`);
+          while (answered < 64) {
+            const turn = stream.next();
+            const r = await postOnNewConnection(svc.url, turnRequestBody(turn.sessionId, turn.text));
+            expect(r.status).toBe(200);
+            answered++;
+          }
+        }),
+      );
 
-      // Then a burst that is inside the service (counted by its in-flight gauge) when SIGTERM arrives.
+      // Then a burst that is inside the service (counted by its in-flight gauge) when SIGTERM arrives: the store
+      // is held (a stalled network) until then, so none of them can finish early.
+      proxy.pause();
       const burst = Array.from({ length: 24 }, (_, n) => postOnNewConnection(svc.url, turnRequestBody(`burst-${n}`, "")));
-      for (let i = 0; i < 2_000 && (await turnsInFlight(svc.url)) < burst.length; i++) await new Promise((r) => setTimeout(r, 5));
-      expect(await turnsInFlight(svc.url)).toBe(burst.length);
+      await eventually(async () => (await turnsInFlight(svc.url)) === burst.length, "the whole burst in flight");
       const stopped = svc.stop();
-      for (let i = 0; i < 400 && !svc.output().includes("stopping: no new turns"); i++) await new Promise((r) => setTimeout(r, 5));
-      await new Promise((r) => setTimeout(r, 50));
-      const late = await postOnNewConnection(svc.url, turnRequestBody("late", ""));
+      await eventually(() => svc.output().includes("stopping: no new turns"), "the service to begin stopping");
+      const late = await eventually(async () => {
+        const r = await postOnNewConnection(svc.url, turnRequestBody("late", ""));
+        // A connection that arrives while the listener is closing is answered 503 or reset; the next is refused.
+        return r.status === 503 || r.error === "ECONNRESET" ? undefined : r;
+      }, "new connections to be refused");
+      proxy.resume();
       const answers = await Promise.all(burst);
-      const { code, ms } = await stopped;
+      const { code } = await stopped;
 
       expect(answers).toEqual(burst.map(() => ({ status: 200 })));
       expect(late).toEqual({ error: "ECONNREFUSED" });
+      // Not the 1 of the shutdown deadline (9 s, within ECS's stopTimeout) that forces an exit.
       expect(code).toBe(0);
-      expect(ms).toBeLessThan(10_000);
     } finally {
       await svc.stop();
       await proxy.stop();
       await db.stop();
     }
-  }, 60_000);
+  });
 });

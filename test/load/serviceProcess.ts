@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
+import { PROCESS_START_MS } from "../support/time";
 
 export const ROOT = path.join(__dirname, "..", "..");
 export const PROCESS_TOKEN = "process-verify-token-0123456789";
@@ -10,8 +11,8 @@ export interface ServiceProcess {
   child: ChildProcess;
   /** Everything the process wrote so far. */
   output(): string;
-  /** SIGTERM, then the exit code and how long the exit took. */
-  stop(): Promise<{ code: number | null; ms: number }>;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<{ code: number | null }>;
 }
 
 /**
@@ -37,7 +38,10 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
   child.stdout?.on("data", (d: Buffer) => (out = (out + d.toString()).slice(-200_000)));
   child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start:\n${out}`)), 30_000);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`service did not start:\n${out}`));
+    }, PROCESS_START_MS);
     const check = () => {
       const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
       if (m?.[1]) {
@@ -56,12 +60,11 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
     child,
     output: () => out,
     async stop() {
-      if (child.exitCode !== null) return { code: child.exitCode, ms: 0 };
-      const started = Date.now();
+      if (child.exitCode !== null) return { code: child.exitCode };
       const exited = once(child, "exit") as Promise<[number | null]>;
       child.kill("SIGTERM");
       const [code] = await exited;
-      return { code, ms: Date.now() - started };
+      return { code };
     },
   };
 }

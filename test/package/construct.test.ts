@@ -77,7 +77,7 @@ beforeAll(async () => {
   provider = pluginComponentProvider(path.join(ROOT, "components"));
   // The plugin infers the schema before its first construct (the engine asks for it first); so does this.
   await provider.getSchema();
-}, 240_000);
+});
 
 describe("VirtualAgent through construct", () => {
   it("creates the Genesys side and the hosting from plain inputs, with the secret token kept secret", async () => {

@@ -29,4 +29,4 @@ it("the bot list's provider, serialized by the plugin, runs in the dynamic-provi
   ) as { check: { failures: unknown[] }; diff: { changes: boolean; replaces: string[] } };
   expect(result.check.failures).toEqual([]);
   expect(result.diff).toEqual({ changes: true, replaces: ["integrationId"], deleteBeforeReplace: false });
-}, 120_000);
+});

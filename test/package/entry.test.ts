@@ -9,4 +9,4 @@ import path from "node:path";
 it("exports the three components, built on the runner's own Pulumi SDK", () => {
   const seen = JSON.parse(execFileSync(process.execPath, [path.join(__dirname, "fixtures", "loadEntry.cjs")], { encoding: "utf8" })) as { components: string[]; sameSdk: boolean };
   expect(seen).toEqual({ components: ["GenesysVirtualAgent", "HostedService", "VirtualAgent"], sameSdk: true });
-}, 120_000);
+});

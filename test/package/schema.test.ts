@@ -29,7 +29,7 @@ beforeAll(async () => {
   programDir = mkdtempSync(path.join(os.tmpdir(), "va-python-program-"));
   plugin = await startPlugin(PLUGIN_DIR, programDir);
   schema = await getSchema(plugin.port);
-}, 240_000);
+});
 
 afterAll(async () => {
   await plugin?.stop();

@@ -19,7 +19,7 @@ let prod: StackRun;
 beforeAll(async () => {
   dev = await runStack("dev");
   prod = await runStack("prod");
-}, 120_000);
+});
 
 /** The ARN (state) of the stack's resource of this type named `*suffix`. */
 const arnOf = (run: StackRun, type: string, suffix: string) => run.cloud.resources.find((r) => r.type === type && r.name.endsWith(suffix))!.state.arn as string;

@@ -33,7 +33,7 @@ it("every config property a policy reads is declared in its schema", async () =>
     const declared = Object.keys(p.configSchema?.properties ?? {});
     expect([p.name, [...(read.get(p.name) ?? [])].filter((k) => !declared.includes(k))]).toEqual([p.name, []]);
   }
-}, 180_000);
+});
 
 it("docs/policy.md lists every policy with its level and its config", () => {
   const doc = readFileSync(path.join(ROOT, "docs", "policy.md"), "utf8");

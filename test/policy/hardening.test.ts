@@ -16,7 +16,7 @@ beforeAll(async () => {
   dev = await runStack("dev");
   staging = await runStack("staging");
   prod = await runStack("prod");
-}, 180_000);
+});
 
 const KEY = "arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 

@@ -15,7 +15,7 @@ let dev: StackRun;
 
 beforeAll(async () => {
   dev = await runStack("dev");
-}, 120_000);
+});
 
 const ACCOUNT = "123456789012";
 const TABLE = `arn:aws:dynamodb:eu-central-1:${ACCOUNT}:table/va-sessions`;

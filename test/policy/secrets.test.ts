@@ -21,7 +21,7 @@ let dev: StackRun;
 
 beforeAll(async () => {
   dev = await runStack("dev");
-}, 120_000);
+});
 
 describe("the scan", () => {
   it("finds credentials at any depth, in JSON held in strings too, and says where", async () => {

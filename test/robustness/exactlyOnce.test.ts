@@ -43,7 +43,7 @@ beforeAll(async () => {
   reader = new DynamoSessionStore({ tableName: TABLE, turnBudgetMs: BUDGET_MS, clientConfig: clientConfig(db.endpoint) });
   a = await startServiceProcess(env);
   b = await startServiceProcess(env);
-}, 120_000);
+});
 
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop(), reader?.close()]);

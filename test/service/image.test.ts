@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { ensureSessionTable } from "../../scripts/session-table-create";
 import { localClient, startDynalite } from "../sessions/localDynamo";
+import { eventually, PROCESS_START_MS } from "../support/time";
 
 const ROOT = path.join(__dirname, "..", "..");
 const SERVICE = path.join(ROOT, "service");
@@ -89,30 +90,43 @@ describe("service image", () => {
           env: { PATH: process.env.PATH, NODE_ENV: "production", VERIFY_TOKEN: "image-token-0123456789abcdef", PORT: "0", HOST: "127.0.0.1", BOTS_DIR: path.join(app, "bots"), ...storeEnv },
           stdio: ["ignore", "pipe", "pipe"],
         });
-        let out = "";
-        child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-        const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-        const url = await new Promise<string>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`did not start:\n${out}`)), 15_000);
-          const poll = setInterval(() => {
-            const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
-            if (m?.[1]) {
-              clearTimeout(timer);
+        // A process left running by a failed assertion would outlive the test run.
+        try {
+          let out = "";
+          child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+          child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+          const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+          const url = await new Promise<string>((resolve, reject) => {
+            const timer = setTimeout(() => {
               clearInterval(poll);
-              resolve(m[1]);
-            }
-          }, 20);
-        });
-        expect(await (await fetch(url + "/readyz")).json()).toMatchObject({ status: "ready", sessionStore: storeEnv.SESSION_STORE ?? "memory" });
-        const turn = await fetch(url + "/botconnector/messages", {
-          method: "POST",
-          headers: { "content-type": "application/json", "verify-token": "image-token-0123456789abcdef" },
-          body: JSON.stringify({ botId: "Acme Support", botVersion: "1.0", botSessionId: "image-1", inputMessage: { type: "Text", text: "" } }),
-        });
-        expect(((await turn.json()) as { botState: string }).botState).toBe("MoreData");
-        child.kill("SIGTERM");
-        expect(await exited).toBe(0);
+              reject(new Error(`did not start:\n${out}`));
+            }, PROCESS_START_MS);
+            const poll = setInterval(() => {
+              const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
+              if (m?.[1]) {
+                clearTimeout(timer);
+                clearInterval(poll);
+                resolve(m[1]);
+              }
+            }, 20);
+          });
+          // /readyz gives the store 1 s, which dynalite in this loaded jest worker can miss once: ready is what it settles on.
+          const ready = await eventually(async () => {
+            const res = await fetch(url + "/readyz");
+            return res.status === 200 && res;
+          }, "readiness");
+          expect(await ready.json()).toMatchObject({ status: "ready", sessionStore: storeEnv.SESSION_STORE ?? "memory" });
+          const turn = await fetch(url + "/botconnector/messages", {
+            method: "POST",
+            headers: { "content-type": "application/json", "verify-token": "image-token-0123456789abcdef" },
+            body: JSON.stringify({ botId: "Acme Support", botVersion: "1.0", botSessionId: "image-1", inputMessage: { type: "Text", text: "" } }),
+          });
+          expect(((await turn.json()) as { botState: string }).botState).toBe("MoreData");
+          child.kill("SIGTERM");
+          expect(await exited).toBe(0);
+        } finally {
+          if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+        }
       }
     } finally {
       await db.stop();

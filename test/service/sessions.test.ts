@@ -1,5 +1,6 @@
 import { ServiceMetrics } from "../../service/src/observability/metrics";
 import { MemorySessionStore } from "../../service/src/sessions/memoryStore";
+import { eventually } from "../support/time";
 import { FaultyStore } from "./faultyStore";
 import { Conversation, startService, texts, type TestService } from "./harness";
 
@@ -45,12 +46,12 @@ describe("concurrent turns of one session", () => {
   test("both are answered and both steps are kept: the loser of the write race retries on fresh state", async () => {
     const c = new Conversation(svc);
     await c.say("");
-    // Both turns read version N before either writes N+1.
-    store.loadDelayMs = 30;
-    store.saveDelayMs = 30;
-    const [a, b] = await Promise.all([c.say("banana"), c.say("kiwi")]);
-    store.loadDelayMs = 0;
-    store.saveDelayMs = 0;
+    // Both turns read version N before either writes N+1: their loads are held until both are waiting.
+    store.holdLoads = true;
+    const turns = Promise.all([c.say("banana"), c.say("kiwi")]);
+    await eventually(() => store.held === 2, "both turns to load the session");
+    store.release();
+    const [a, b] = await turns;
     expect(a.botState).toBe("MoreData");
     expect(b.botState).toBe("MoreData");
     const stored = await store.inner.load(c.sessionId);

@@ -1,10 +1,13 @@
 /**
  * Local stand-ins for DynamoDB, all on 127.0.0.1 with ports chosen by the OS:
  * - `startDynalite()`: a DynamoDB-compatible server (in memory), stoppable and restartable on its port;
+ * - `startDynaliteProcess()`: the same in a process of its own, for load tests: under load, a table in the jest
+ *   worker shares one slice of a core with the test driving it, and keeps the service waiting;
  * - `startProxy(port)`: a TCP forwarder in front of it, to cut the store off from a table that keeps
- *   its data (dynalite forgets everything when it stops);
+ *   its data (dynalite forgets everything when it stops), or to stall the requests to it for a while;
  * - `startBlackHole()`: accepts connections and never answers, for timeouts and aborts.
  */
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import net from "node:net";
 import { type Server } from "node:http";
@@ -72,21 +75,50 @@ export async function startDynalite(): Promise<Restartable> {
   return restartable(server, port, sockets);
 }
 
-/**
- * Forwards 127.0.0.1:<own port> to 127.0.0.1:<targetPort>; with `delayMs`, each request chunk is held
- * that long first, so concurrent calls overlap the way they do over a real network.
- */
-export async function startProxy(targetPort: number, delayMs = 0): Promise<Restartable> {
+export interface Proxy extends Restartable {
+  /**
+   * Holds every request from now on, as a stalled network would, until `resume()`: a test that needs calls to
+   * overlap (two turns reading the same session, turns in flight at SIGTERM) holds them until they all have.
+   */
+  pause(): void;
+  /** Sends what was held, in order, and forwards again. */
+  resume(): void;
+  /** DynamoDB calls held since the last pause, all or of one operation (`GetItem`, `PutItem`, ...). */
+  held(operation?: string): number;
+}
+
+const OPERATION = /x-amz-target: *DynamoDB_\d+\.(\w+)/gi;
+
+/** dynalite in a child process; `stop()` ends the process. */
+export async function startDynaliteProcess(): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  const program = `require("dynalite")({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }).listen(0, "127.0.0.1", function () { console.log(this.address().port); });`;
+  const child = spawn(process.execPath, ["-e", program], { cwd: __dirname, stdio: ["ignore", "pipe", "inherit"] });
+  const exited = once(child, "exit");
+  const [line] = (await Promise.race([once(child.stdout, "data"), exited.then(() => Promise.reject(new Error("dynalite did not start")))])) as [Buffer];
+  return {
+    endpoint: `http://127.0.0.1:${Number(line.toString().trim())}`,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill();
+        await exited;
+      }
+    },
+  };
+}
+
+/** Forwards 127.0.0.1:<own port> to 127.0.0.1:<targetPort>. */
+export async function startProxy(targetPort: number): Promise<Proxy> {
   const pairs = new Set<net.Socket>();
+  let paused = false;
+  const held: Array<{ upstream: net.Socket; chunk: Buffer }> = [];
   const server = net.createServer((client) => {
     const upstream = net.connect(targetPort, "127.0.0.1");
     pairs.add(upstream);
     upstream.on("close", () => pairs.delete(upstream));
-    if (delayMs > 0) {
-      client.on("data", (chunk) => setTimeout(() => upstream.destroyed || upstream.write(chunk), delayMs));
-    } else {
-      client.pipe(upstream);
-    }
+    client.on("data", (chunk: Buffer) => {
+      if (paused) held.push({ upstream, chunk });
+      else if (!upstream.destroyed) upstream.write(chunk);
+    });
     upstream.pipe(client);
     const drop = () => {
       client.destroy();
@@ -98,15 +130,34 @@ export async function startProxy(targetPort: number, delayMs = 0): Promise<Resta
   });
   const sockets = tracked(server);
   const port = await listen(server, 0);
-  return restartable(server, port, sockets, () => {
-    for (const socket of pairs) socket.destroy();
-  });
+  return {
+    ...restartable(server, port, sockets, () => {
+      for (const socket of pairs) socket.destroy();
+    }),
+    pause() {
+      paused = true;
+    },
+    resume() {
+      paused = false;
+      for (const { upstream, chunk } of held.splice(0)) if (!upstream.destroyed) upstream.write(chunk);
+    },
+    held(operation) {
+      const operations = held.flatMap(({ chunk }) => [...chunk.toString("latin1").matchAll(OPERATION)].map((m) => m[1]));
+      return operation ? operations.filter((o) => o === operation).length : operations.length;
+    },
+  };
 }
 
-/** Accepts connections and never answers. */
-export async function startBlackHole(): Promise<Restartable> {
-  const server = net.createServer(() => {});
+/** Accepts connections and never answers; counts the connections it was offered. */
+export async function startBlackHole(): Promise<Restartable & { readonly connections: number }> {
+  let connections = 0;
+  const server = net.createServer(() => connections++);
   const sockets = tracked(server);
   const port = await listen(server, 0);
-  return restartable(server, port, sockets);
+  return {
+    ...restartable(server, port, sockets),
+    get connections() {
+      return connections;
+    },
+  };
 }

@@ -24,7 +24,7 @@ describe.each([
   beforeAll(async () => {
     deployed = await runStack(stack);
     preview = await runStack(stack, { firstPreview: true });
-  }, 60_000);
+  });
 
   it("plans exactly the resources a deployment creates", () => {
     expect(pulumi.runtime.isDryRun()).toBe(true);

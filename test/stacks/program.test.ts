@@ -73,12 +73,14 @@ it("is what `pulumi` runs at the repository root: package.json's main, exporting
 
 const runs: Partial<Record<(typeof STACKS)[number], StackRun>> = {};
 const run = (stack: (typeof STACKS)[number]) => runs[stack]!;
-
-beforeAll(async () => {
-  for (const stack of STACKS) runs[stack] = await runStack(stack);
-}, 60_000);
+/** Runs a stack's program once, in a hook of its own: each is the heavy part of the tests that read it. */
+const built = (stack: (typeof STACKS)[number]) =>
+  beforeAll(async () => {
+    runs[stack] ??= await runStack(stack);
+  });
 
 describe.each(STACKS)("the %s stack", (stack) => {
+  built(stack);
   it("creates the whole virtual agent: every Genesys object and the hosted service, once", () => {
     const { cloud } = run(stack);
     for (const type of [T.provider, T.integration, T.credential, T.flow, T.messengerConfig, T.deployment, T.botList, T.token, T.taskDefinition, T.service, T.loadBalancer, T.table, T.repository, T.scaling]) {
@@ -194,6 +196,7 @@ describe.each(STACKS)("the %s stack", (stack) => {
 });
 
 describe("differences between the environments", () => {
+  for (const stack of STACKS) built(stack);
   const service = (stack: (typeof STACKS)[number]) => run(stack).cloud.one(T.service).inputs;
   const task = (stack: (typeof STACKS)[number]) => run(stack).cloud.one(T.taskDefinition).inputs;
   const alb = (stack: (typeof STACKS)[number]) => run(stack).cloud.one(T.loadBalancer).inputs;

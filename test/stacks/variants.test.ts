@@ -19,14 +19,14 @@ it("uses a supplied verify token for the credential and the service alike, gener
   const version = cloud.one("aws:secretsmanager/secretVersion:SecretVersion", "-verify-token");
   expect(isSecretInput(version.inputs.secretString) && plainInput(version.inputs.secretString)).toBe(token);
   expect(JSON.stringify(cloud.resources.map((r) => withoutSecrets(r.inputs)))).not.toContain(token);
-}, 30_000);
+});
 
 it("sends the verify token in the header the stack names, and tells the service that header", async () => {
   const { cloud } = await runStack("dev", { overrides: { "virtual-agent:genesysVerifyTokenHeader": "x-acme-bot-token" } });
   expect(Object.keys(plainInput<object>(cloud.one("genesyscloud:index/integrationCredential:IntegrationCredential").inputs.fields))).toEqual(["x-acme-bot-token"]);
   const [container] = json<Array<{ environment: Array<{ name: string; value: string }> }>>(cloud.one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions);
   expect(container!.environment).toContainEqual({ name: "VERIFY_TOKEN_HEADER", value: "x-acme-bot-token" });
-}, 30_000);
+});
 
 it("deploys a digest CI pushed instead of building, so previews need no Docker", async () => {
   const digest = `sha256:${"0123456789abcdef".repeat(4)}`;
@@ -34,7 +34,7 @@ it("deploys a digest CI pushed instead of building, so previews need no Docker",
   expect(cloud.ofType("docker:index/image:Image")).toHaveLength(0);
   const repositoryUrl = cloud.one("aws:ecr/repository:Repository").state.repositoryUrl as string;
   expect(await promiseOf(outputs.imageRef)).toBe(`${repositoryUrl}@${digest}`);
-}, 30_000);
+});
 
 it("uses a certificate of one's own without touching DNS, and admits only the listed source ranges", async () => {
   const certificateArn = "arn:aws:acm:eu-central-1:111122223333:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
@@ -50,7 +50,7 @@ it("uses a certificate of one's own without touching DNS, and admits only the li
   expect(open.map((r) => `${r.inputs.securityGroupId} ${r.inputs.cidrIpv4} ${r.inputs.fromPort}`).sort()).toEqual(
     ranges.flatMap((c) => [`${lbSg} ${c} 443`, `${lbSg} ${c} 80`]).sort(),
   );
-}, 30_000);
+});
 
 it("takes the deployer's credentials from stack config, the secret as a secret", async () => {
   const { cloud } = await runStack("dev", {
@@ -60,7 +60,7 @@ it("takes the deployer's credentials from stack config, the secret as a secret",
   const provider = cloud.one("pulumi:providers:genesyscloud").inputs;
   expect(plainInput(provider.oauthclientId)).toBe("config-client-id");
   expect(isSecretInput(provider.oauthclientSecret) && plainInput(provider.oauthclientSecret)).toBe("config-client-secret");
-}, 30_000);
+});
 
 it("refuses a broken stack before registering anything, listing every problem with its fix", async () => {
   let error: unknown;
@@ -81,7 +81,7 @@ it("refuses a broken stack before registering anything, listing every problem wi
   ]) {
     expect(message).toContain(`fix: ${fix}`);
   }
-}, 30_000);
+});
 
 it.each([
   [{ "virtual-agent:genesysBotId": "pizza" }, 'virtual-agent:genesysBotId is "pizza", which is not a bot of service/bots (acme-support)', "pulumi config set --stack dev virtual-agent:genesysBotId acme-support"],
@@ -91,7 +91,7 @@ it.each([
   await runStack("dev", { overrides }).catch((e: unknown) => (error = e));
   expect(error).toBeInstanceOf(StackConfigError);
   expect((error as Error).message).toBe(`stack "dev" has 1 configuration problem; nothing was created. Fix it and run again:\n  - ${problem}\n      fix: ${fix}`);
-}, 30_000);
+});
 
 it("stops on an invalid bot definition with its problems, as a configuration error without a stack trace", async () => {
   const issue = { file: "service/bots/acme-support.yaml", line: 98, path: "/nodes/route/branch/cases/1/next", message: 'node "return-order" does not exist' };
@@ -109,7 +109,7 @@ it("stops on an invalid bot definition with its problems, as a configuration err
   } finally {
     load.mockRestore();
   }
-}, 30_000);
+});
 
 it("maps a stack's settings to the composition's arguments with the per-stack flow file and the org's region", () => {
   const { settings } = parseStackSettings(

@@ -1,9 +1,14 @@
 /**
  * The circuit breaker: its states on a fake clock, then over HTTP with the orders agent (3 failures open it for
- * 1 s): it opens, refuses calls without reaching the agent, lets one trial call through, and closes or reopens.
+ * 1 s, on a clock the test moves): it opens, refuses calls without reaching the agent, lets one trial call through,
+ * and closes or reopens.
  */
 import { CircuitBreaker, type CircuitState } from "../../service/src/upstream/breaker";
+import { UNHURRIED_MS } from "../support/time";
 import { atOrdersAgent, metricsText, startUpstreamSetup, type UpstreamSetup } from "./harness";
+
+/** The orders agent's openSeconds (test/fixtures/bots/acme-orders.yaml). */
+const OPEN_MS = 1000;
 
 describe("CircuitBreaker", () => {
   function breaker(threshold = 3, openMs = 1000) {
@@ -71,8 +76,9 @@ describe("CircuitBreaker", () => {
 
 describe("the breaker over HTTP (orders agent: 3 failures, open 1 s)", () => {
   let setup: UpstreamSetup;
+  let clock = 0;
   beforeAll(async () => {
-    setup = await startUpstreamSetup({ TURN_BUDGET_MS: "2000" });
+    setup = await startUpstreamSetup({ TURN_BUDGET_MS: String(UNHURRIED_MS) }, { breakerClock: () => clock });
   });
   afterAll(() => setup.close());
 
@@ -80,7 +86,7 @@ describe("the breaker over HTTP (orders agent: 3 failures, open 1 s)", () => {
   /** A conversation reaching the agent: one agent call (a failing one follows the node's onFailure path). */
   const enterAgent = async () => (await atOrdersAgent(setup.svc)).greeting;
 
-  test("opens after 3 failures, refuses without calling, half-opens after 1 s, closes on a successful trial", async () => {
+  test("opens after 3 failures, refuses without calling, half-opens after openSeconds, closes on a successful trial", async () => {
     setup.orders.fallback = { kind: "status", status: 500 };
     for (let i = 0; i < 2; i++) {
       expect(await enterAgent()).toMatchObject({ intent: "AgentRequested", parameters: { handoverReason: "the orders agent is unavailable" } });
@@ -90,15 +96,14 @@ describe("the breaker over HTTP (orders agent: 3 failures, open 1 s)", () => {
     expect(state()).toBe("open");
     const callsWhenOpen = setup.orders.calls.length;
 
-    const started = performance.now();
+    clock += OPEN_MS - 1;
     expect(await enterAgent()).toMatchObject({ botState: "Complete", intent: "AgentRequested" });
-    expect(performance.now() - started).toBeLessThan(300);
     expect(setup.orders.calls).toHaveLength(callsWhenOpen);
     let metrics = await metricsText(setup.svc);
     expect(metrics).toMatch(/botconnector_upstream_calls_total\{upstream="acme-orders\/orders",outcome="circuit_open"\} 1/);
     expect(metrics).toMatch(/botconnector_upstream_circuit_state\{upstream="acme-orders\/orders"\} 1/);
 
-    await new Promise((r) => setTimeout(r, 1100));
+    clock += 1;
     setup.orders.fallback = { kind: "reply", reply: () => ({ action: "continue", messages: [{ text: "I'm back" }] }) };
     expect(await enterAgent()).toMatchObject({ botState: "MoreData" });
     expect(setup.orders.calls).toHaveLength(callsWhenOpen + 1);
@@ -114,7 +119,7 @@ describe("the breaker over HTTP (orders agent: 3 failures, open 1 s)", () => {
     setup.orders.fallback = { kind: "status", status: 503 };
     for (let i = 0; i < 3; i++) await enterAgent();
     expect(state()).toBe("open");
-    await new Promise((r) => setTimeout(r, 1100));
+    clock += OPEN_MS;
     const calls = setup.orders.calls.length;
     await enterAgent();
     // The trial (a 503, retried once: two attempts) failed: open again, and the next turn does not reach the agent.
@@ -128,19 +133,23 @@ describe("the breaker over HTTP (orders agent: 3 failures, open 1 s)", () => {
 describe("a time-out cut short by the turn budget", () => {
   let setup: UpstreamSetup;
   beforeAll(async () => {
-    // 300 ms budget: the orders agent's 400 ms timeout never fits, every time-out is the budget's.
+    // 300 ms budget: the orders agent's 2 s timeout never fits, every time-out is the budget's.
     setup = await startUpstreamSetup({ TURN_BUDGET_MS: "300" });
   });
   afterAll(() => setup.close());
 
   test("does not count against the agent: the circuit stays closed", async () => {
     setup.orders.fallback = { kind: "hang" };
-    for (let i = 0; i < 4; i++) {
+    // More budget-cut calls than the threshold (3). On a loaded machine a turn may spend its budget before the
+    // call (then it never reaches the agent): such turns do not count, the next one tries again.
+    for (let turns = 0; setup.orders.calls.length < 4; turns++) {
+      expect(turns).toBeLessThan(40);
       const { greeting } = await atOrdersAgent(setup.svc);
-      expect(greeting).toMatchObject({ botState: "Complete", intent: "AgentRequested" });
+      expect(greeting).toMatchObject({ botState: expect.stringMatching(/^(Complete|Failed)$/) });
     }
-    expect(setup.orders.calls.length).toBe(4);
     expect(setup.svc.service.upstreams?.circuitState("acme-orders/orders")).toBe("closed");
-    expect(await metricsText(setup.svc)).toMatch(/botconnector_upstream_calls_total\{upstream="acme-orders\/orders",outcome="timeout"\} 4/);
+    // Every call that reached the agent timed out (a call cut before its request got out counts too).
+    const timeouts = /botconnector_upstream_calls_total\{upstream="acme-orders\/orders",outcome="timeout"\} (\d+)/.exec(await metricsText(setup.svc));
+    expect(Number(timeouts?.[1])).toBeGreaterThanOrEqual(setup.orders.calls.length);
   });
 });

@@ -31,7 +31,7 @@ describe("upstream agents from the environment", () => {
     expect(direct).toMatchObject({ name: "assistant", timeoutMs: 5000, maxAttempts: UPSTREAM_DEFAULTS.maxAttempts, openMs: UPSTREAM_DEFAULTS.openSeconds * 1000 });
     expect(direct.auth).toEqual({ type: "bearer", token: DIRECT_TOKEN });
     const orders = [...endpoints.values()].find((e) => e.key === "acme-orders/orders")!;
-    expect(orders).toMatchObject({ timeoutMs: 400, maxAttempts: 2, failureThreshold: 3, openMs: 1000, auth: { type: "hmac", secret: ORDERS_SECRET } });
+    expect(orders).toMatchObject({ timeoutMs: 2000, maxAttempts: 2, failureThreshold: 3, openMs: 1000, auth: { type: "hmac", secret: ORDERS_SECRET } });
     expect(orders.url.href).toBe("https://orders.internal.example.com/bot");
   });
 

@@ -1,20 +1,24 @@
 /**
  * Agents that are slow, failing, unreachable or answer garbage, over real HTTP: the turn is answered in time with
  * a clean answer (the node's onFailure path, or Failed with errorInfo), retries happen only when safe, and the
- * turn budget is never exceeded.
+ * turn budget is never exceeded. Which limit ended a call shows in the answer and the log, not in how long it took;
+ * time bounds are the configured ones plus the stated tolerance (test/support/time.ts).
  */
 import { createServer } from "node:net";
-import { budgetMargin } from "../../service/src/turn";
+import { budgetMargin, upstreamReserve } from "../../service/src/turn";
 import { BOT_STATES } from "../../service/src/protocol/types";
 import { texts, turnBody } from "../service/harness";
+import { LOAD_TOLERANCE_MS, TIMER_SLACK_MS, UNHURRIED_MS } from "../support/time";
 import { atOrdersAgent, DIRECT_BOT, metricsText, startUpstreamSetup, type UpstreamSetup } from "./harness";
 
-const BUDGET = 1000;
+/** The orders agent's own timeout (test/fixtures/bots/acme-orders.yaml). */
+const ORDERS_TIMEOUT_MS = 2000;
 const TECHNICAL = "Sorry, something went wrong on my side. Let me connect you with a colleague.";
 
+// A budget no turn comes near: the agents' own limits are what these tests are about.
 let setup: UpstreamSetup;
 beforeAll(async () => {
-  setup = await startUpstreamSetup({ TURN_BUDGET_MS: String(BUDGET) });
+  setup = await startUpstreamSetup({ TURN_BUDGET_MS: String(UNHURRIED_MS) });
 });
 afterEach(() => {
   setup.orders.reset();
@@ -22,9 +26,9 @@ afterEach(() => {
 });
 afterAll(() => setup.close());
 
-async function askDirect(text = "hello") {
+async function askDirect(text = "hello", on: UpstreamSetup = setup) {
   const started = performance.now();
-  const res = await setup.svc.post(turnBody({ ...DIRECT_BOT, inputMessage: { type: "Text", text } }));
+  const res = await on.svc.post(turnBody({ ...DIRECT_BOT, inputMessage: { type: "Text", text } }));
   return { ...res, elapsed: performance.now() - started };
 }
 
@@ -38,46 +42,60 @@ function expectCleanAnswer(res: { status: number; body: Record<string, unknown> 
 }
 
 describe("slow agents", () => {
-  test("slower than the agent's own timeout: the node's onFailure path answers, after about the timeout", async () => {
+  test("slower than the agent's own timeout: the node's onFailure path answers, after the timeout", async () => {
     const { chat } = await atOrdersAgent(setup.svc);
-    setup.orders.enqueue({ kind: "reply", reply: () => ({ action: "continue", messages: [{ text: "late" }] }), delayMs: 1500 });
+    setup.orders.enqueue({ kind: "hang" });
+    const logged = setup.svc.logs.lines.length;
     const started = performance.now();
     const res = await chat.say("A-12345");
     const elapsed = performance.now() - started;
     expect(res).toMatchObject({ botState: "Complete", intent: "AgentRequested", parameters: { handoverReason: "the orders agent is unavailable" } });
     expect(texts(res)).toEqual(["Our order desk is busy. Let me get you to a colleague."]);
-    expect(elapsed).toBeGreaterThanOrEqual(380);
-    expect(elapsed).toBeLessThan(BUDGET);
+    // The agent's own timeout ended the call, not the turn's budget (that one would say how much was left).
+    const failure = setup.svc.logs.lines.slice(logged).find((l) => l.msg === `upstream call failed: upstream "orders" did not answer within ${ORDERS_TIMEOUT_MS} ms`);
+    expect(failure).toMatchObject({ outcome: "timeout", errorCode: "UPSTREAM_TIMEOUT" });
+    expect(elapsed).toBeGreaterThanOrEqual(ORDERS_TIMEOUT_MS - TIMER_SLACK_MS);
+    expect(elapsed).toBeLessThan(ORDERS_TIMEOUT_MS + LOAD_TOLERANCE_MS);
     expect(await metricsText(setup.svc)).toMatch(/botconnector_upstream_calls_total\{upstream="acme-orders\/orders",outcome="timeout"\} 1/);
   });
+});
 
-  test("slower than the turn budget: answered Failed UPSTREAM_TIMEOUT within the budget, and the session saved", async () => {
-    setup.direct.enqueue({ kind: "hang" });
-    const res = await askDirect();
+describe("an agent slower than the turn budget", () => {
+  // The assistant's own timeout (5 s) never fits: the budget ends every call.
+  const BUDGET = 1000;
+  /** When the service gives up on the agent: the budget less its answer margin and what it keeps for saving. */
+  const CALL_DEADLINE = BUDGET - budgetMargin(BUDGET) - upstreamReserve(BUDGET);
+  let tight: UpstreamSetup;
+  beforeAll(async () => {
+    tight = await startUpstreamSetup({ TURN_BUDGET_MS: String(BUDGET) });
+    tight.direct.fallback = { kind: "hang" };
+  });
+  afterAll(() => tight.close());
+
+  test("answered Failed UPSTREAM_TIMEOUT by the budget, and the session saved", async () => {
+    const res = await askDirect("hello", tight);
     expectCleanAnswer(res);
+    // UPSTREAM_TIMEOUT, not TURN_BUDGET_EXCEEDED: the call ended before the turn's deadline, leaving time to save.
     expect(res.body).toMatchObject({ botState: "Failed", errorInfo: { errorCode: "UPSTREAM_TIMEOUT" } });
     expect(texts(res.body)).toEqual([TECHNICAL]);
-    // The agent's call ends before the turn's deadline, leaving time to save and answer.
-    expect(res.elapsed).toBeLessThan(BUDGET - budgetMargin(BUDGET) + 150);
-    expect(res.elapsed).toBeGreaterThan(BUDGET / 2);
-    const stored = await setup.svc.service.store.load(setup.direct.calls[0]!.body!.botSessionId);
+    expect(res.elapsed).toBeGreaterThanOrEqual(CALL_DEADLINE - TIMER_SLACK_MS);
+    expect(res.elapsed).toBeLessThan(BUDGET + LOAD_TOLERANCE_MS);
+    const stored = await tight.svc.service.store.load(tight.direct.calls[0]!.body!.botSessionId);
     expect(stored?.state.ended).toBe("Failed");
   });
 
-  test("20 turns at once against an agent that never answers: every one answered within the budget", async () => {
-    setup.direct.fallback = { kind: "hang" };
-    const logged = setup.svc.logs.lines.length;
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => askDirect(`turn ${i}`)));
+  test("20 turns at once: every one answered Failed UPSTREAM_TIMEOUT by the budget", async () => {
+    const logged = tight.svc.logs.lines.length;
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => askDirect(`turn ${i}`, tight)));
     for (const res of answers) {
       expectCleanAnswer(res);
       expect(res.body.errorInfo).toMatchObject({ errorCode: "UPSTREAM_TIMEOUT" });
-      // Seen from the client, HTTP on a busy machine included.
-      expect(res.elapsed).toBeLessThan(BUDGET + 200);
+      expect(res.elapsed).toBeLessThan(BUDGET + LOAD_TOLERANCE_MS);
     }
-    // Seen from the service, from the request's arrival to its answer: the budget itself.
-    const turns = setup.svc.logs.lines.slice(logged).filter((l) => l.msg === "turn");
+    // Seen from the service, from the request's arrival to its answer.
+    const turns = tight.svc.logs.lines.slice(logged).filter((l) => l.msg === "turn");
     expect(turns).toHaveLength(20);
-    for (const line of turns) expect(line.latencyMs as number).toBeLessThan(BUDGET);
+    for (const line of turns) expect(line.latencyMs as number).toBeLessThan(BUDGET + LOAD_TOLERANCE_MS);
   });
 });
 
@@ -114,15 +132,18 @@ describe("failing agents and when a retry is safe", () => {
     const res = await askDirect();
     expect(texts(res.body)).toEqual(["ok now"]);
     const [first, second] = setup.direct.accepted;
-    expect(second!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(180);
+    expect(second!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(200 - TIMER_SLACK_MS);
   });
 
   test("429 with a Retry-After beyond the budget: not retried, answered at once", async () => {
+    const retries = async () => Number(/botconnector_upstream_retries_total\{upstream="acme-direct\/assistant",reason="status_429"\} (\d+)/.exec(await metricsText(setup.svc))?.[1] ?? 0);
+    const retriedBefore = await retries();
     setup.direct.enqueue({ kind: "status", status: 429, retryAfter: "60" });
     const res = await askDirect();
+    // The 429 itself is the answer (waiting would have ended in a timeout), and no retry was counted.
     expect(res.body.errorInfo).toEqual({ errorCode: "UPSTREAM_ERROR", errorMessage: 'upstream "assistant" answered 429' });
     expect(setup.direct.accepted).toHaveLength(1);
-    expect(res.elapsed).toBeLessThan(BUDGET / 2);
+    expect(await retries()).toBe(retriedBefore);
   });
 
   test("at most maxAttempts: two 503s end the call", async () => {
@@ -156,17 +177,16 @@ describe("an unreachable agent", () => {
     await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
     closedPort = (probe.address() as { port: number }).port;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
-    unreachable = await startUpstreamSetup({ TURN_BUDGET_MS: String(BUDGET), DIRECT_AGENT_URL: `http://127.0.0.1:${closedPort}/agent` });
+    unreachable = await startUpstreamSetup({ TURN_BUDGET_MS: String(UNHURRIED_MS), DIRECT_AGENT_URL: `http://127.0.0.1:${closedPort}/agent` });
   });
   afterAll(() => unreachable.close());
 
-  test("connection refused: retried once (nothing was sent), then Failed UPSTREAM_UNREACHABLE, quickly", async () => {
-    const started = performance.now();
+  test("connection refused: retried once (nothing was sent), then Failed UPSTREAM_UNREACHABLE, without waiting for the budget", async () => {
     const res = await unreachable.svc.post(turnBody({ ...DIRECT_BOT, inputMessage: { type: "Text", text: "anyone?" } }));
     expectCleanAnswer(res);
+    // UNREACHABLE, not a timeout: the refusal ended the call.
     expect(res.body).toMatchObject({ botState: "Failed", errorInfo: { errorCode: "UPSTREAM_UNREACHABLE" } });
     expect(String((res.body.errorInfo as { errorMessage: string }).errorMessage)).toMatch(/ECONNREFUSED/);
-    expect(performance.now() - started).toBeLessThan(BUDGET / 2);
     const metrics = await metricsText(unreachable.svc);
     expect(metrics).toMatch(/botconnector_upstream_retries_total\{upstream="acme-direct\/assistant",reason="connection_refused"\} 1/);
     expect(metrics).toMatch(/botconnector_upstream_calls_total\{upstream="acme-direct\/assistant",outcome="unreachable"\} 1/);

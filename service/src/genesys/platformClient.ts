@@ -32,6 +32,8 @@ export interface PlatformClientOptions {
   userAgent?: string;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
+  /** Clock (ms since the epoch) for token renewal and Retry-After dates; tests move it. */
+  now?: () => number;
   /** Called before each retry, for logs and metrics; never receives secrets. */
   onRetry?: (event: { method: string; path: string; attempt: number; status?: number; delayMs: number }) => void;
 }
@@ -67,6 +69,7 @@ export class GenesysPlatformClient implements PlatformApi {
         retry: options.retry,
         fetch: options.fetch,
         sleep: options.sleep,
+        now: options.now,
       });
     } else throw new Error("Genesys Cloud client credentials or a token source are required");
   }
@@ -109,7 +112,7 @@ export class GenesysPlatformClient implements PlatformApi {
       }
       if (isRetryableStatus(response.status) && attempt < this.policy.maxAttempts) {
         await response.body?.cancel();
-        const delay = retryDelayMs(attempt, this.policy, parseRetryAfter(response.headers.get("retry-after")));
+        const delay = retryDelayMs(attempt, this.policy, parseRetryAfter(response.headers.get("retry-after"), this.options.now?.()));
         await this.wait(method, path, attempt, response.status, delay);
         continue;
       }

@@ -198,7 +198,14 @@ export class ParticipantDataWriter implements HandoverSink {
 /** The writer for a configuration: the OAuth client's tokens from the login host, the API host, the limits. */
 export function createParticipantDataWriter(
   config: HandoverContextConfig,
-  deps: { metrics: ServiceMetrics; logger: Logger; fetch?: typeof fetch },
+  deps: {
+    metrics: ServiceMetrics;
+    logger: Logger;
+    fetch?: typeof fetch;
+    /** The Platform API client's clock and waits between retries (tests move the one and record the other). */
+    now?: () => number;
+    sleep?: (ms: number) => Promise<void>;
+  },
 ): ParticipantDataWriter {
   const api = new GenesysPlatformClient({
     apiBaseUrl: config.apiBaseUrl,
@@ -209,6 +216,8 @@ export function createParticipantDataWriter(
     timeoutMs: Math.min(5000, config.timeoutMs),
     userAgent: "genesys-virtual-agent-botconnector/1",
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    now: deps.now,
+    sleep: deps.sleep,
     onRetry: (event) => deps.metrics.genesysApiRetries.inc({ status: event.status === undefined ? "network" : String(event.status) }),
   });
   return new ParticipantDataWriter({
