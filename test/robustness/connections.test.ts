@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { connectionLimit, descriptorReserve, processOpenFileLimit } from "../../service/src/connections";
 import { startService, type TestService } from "../service/harness";
+import { eventually, LOAD_TOLERANCE_MS } from "../support/time";
 
 async function metric(svc: TestService, name: string): Promise<number> {
   const text = await (await fetch(`${svc.url}/metrics`, { headers: { connection: "close" } })).text();
@@ -92,7 +93,7 @@ describe("the connection limit", () => {
 
     // Ten more than fit: the service closes the excess at once instead of holding them.
     const extra = await Promise.all(Array.from({ length: 10 }, () => connect(port)));
-    const outcomes = await Promise.all(extra.map((s) => (s.on("error", () => {}), closedByPeer(s, 2000))));
+    const outcomes = await Promise.all(extra.map((s) => (s.on("error", () => {}), closedByPeer(s, LOAD_TOLERANCE_MS))));
     expect(outcomes.filter((o) => o === "closed").length).toBeGreaterThanOrEqual(6);
     sockets.push(...extra);
     expect(svc.logs.lines.filter((l) => l.msg === "connection limit reached: new connections are refused until some close")).toHaveLength(1);
@@ -100,8 +101,7 @@ describe("the connection limit", () => {
 
     for (const s of sockets) s.destroy();
     const back = () => svc.logs.lines.some((l) => l.msg === "open connections back below the warning level");
-    for (let i = 0; i < 200 && !back(); i++) await new Promise((r) => setTimeout(r, 10));
-    expect(back()).toBe(true);
+    await eventually(back, "the log line saying open connections are back below the warning level");
     // Read once there is room again: at the limit, the metrics request itself would be refused.
     expect(await metric(svc, 'botconnector_connections_closed_total\\{reason="refused"\\}')).toBeGreaterThanOrEqual(6);
     expect(await metric(svc, "botconnector_open_connections")).toBeLessThanOrEqual(2);
