@@ -1,4 +1,4 @@
-import { hash, randomUUID, timingSafeEqual } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import Fastify, {
   type FastifyBaseLogger,
@@ -22,8 +22,10 @@ import { type TranscriptLimits } from "./engine/transcript";
 import { type HandoverSink } from "./handover/participantData";
 import { answerTurn, type TurnDependencies } from "./turn";
 import { type UpstreamCaller } from "./upstream/client";
+import { verifyTokenHook } from "./verifyToken";
 
 export { TURN_ROUTE };
+export { tokenMatcher } from "./verifyToken";
 
 export interface ServerOptions {
   registry: BotRegistry;
@@ -48,22 +50,6 @@ declare module "fastify" {
   interface FastifyRequest {
     startedAt: number;
   }
-}
-
-const digest = (value: string): Buffer => hash("sha256", value, "buffer");
-
-/**
- * Compares the presented token with every accepted one in constant time: hashing first gives equal
- * lengths, and all tokens are always compared so timing does not reveal which one (or how much) matched.
- */
-export function tokenMatcher(tokens: readonly string[]): (presented: string) => boolean {
-  const expected = tokens.map(digest);
-  return (presented) => {
-    const actual = digest(presented);
-    let match = false;
-    for (const e of expected) match = timingSafeEqual(e, actual) || match;
-    return match;
-  };
 }
 
 interface ErrorBody {
@@ -131,7 +117,6 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     // Fastify's own Ajv compiler would use, so starting the service loads and compiles no validator.
     schemaController: { compilersFactory: precompiledCompilers },
   });
-  const isAccepted = tokenMatcher(options.verifyTokens);
   const turnDeps: TurnDependencies = {
     store,
     metrics,
@@ -140,7 +125,6 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     ...(options.upstreams ? { upstreams: options.upstreams } : {}),
     ...(options.handover ? { transcript: options.handover.transcript } : {}),
   };
-  const tokenHeader = options.verifyTokenHeader.toLowerCase();
 
   // After close() begins, answers still in flight end their keep-alive connection, so the server can
   // finish closing as soon as the last turn is answered instead of waiting for idle timeouts.
@@ -203,19 +187,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     TURN_ROUTE,
     {
       schema: { body: turnRequestSchema },
-      onRequest: async (request, reply) => {
-        const presented = request.headers[tokenHeader];
-        if (typeof presented !== "string" || presented === "") {
-          metrics.authFailures.inc({ reason: presented === undefined ? "missing" : "malformed" });
-          request.log.warn({ header: tokenHeader }, "turn refused: no verify token");
-          return sendError(reply, 403, { error: "forbidden", message: `missing or malformed ${tokenHeader} header` });
-        }
-        if (!isAccepted(presented)) {
-          metrics.authFailures.inc({ reason: "mismatch" });
-          request.log.warn({ header: tokenHeader }, "turn refused: wrong verify token");
-          return sendError(reply, 403, { error: "forbidden", message: `the ${tokenHeader} header does not match` });
-        }
-      },
+      onRequest: verifyTokenHook({ tokens: options.verifyTokens, header: options.verifyTokenHeader, metrics, subject: "turn" }),
       preValidation: (request, _reply, done) => {
         normalizeEnumCase(request.body);
         done();
