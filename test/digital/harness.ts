@@ -6,12 +6,14 @@
  * `DigitalGenesys` plays Genesys's side of a bot session: it opens the session in the fake Platform API and posts
  * each customer message with a fresh `messageId`, as the Digital Bot Connector does.
  */
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { type ServiceOverrides } from "../../service/src/app";
 import { DIGITAL_ROUTES } from "../../service/src/protocol/v2/types";
 import { FakeGenesysPlatform } from "../fakes/genesysPlatform";
 import { FakeOutgoingMessages } from "../fakes/outgoingMessages";
-import { SampleUpstreamAgent } from "../fixtures/upstreamAgent";
+import { ordersAgent, SampleUpstreamAgent } from "../fixtures/upstreamAgent";
+import { type UpstreamRequest } from "../../service/src/upstream/contract";
 import { startService, TOKEN, type TestService } from "../service/harness";
 import { ManualClock } from "../support/manualClock";
 
@@ -30,13 +32,23 @@ export interface DigitalSetup {
 }
 
 export async function startDigital(
-  options: { env?: Record<string, string>; overrides?: ServiceOverrides; bots?: "sample" | "assistant"; clientPermissions?: string[] } = {},
+  options: {
+    env?: Record<string, string>;
+    overrides?: ServiceOverrides;
+    bots?: "sample" | "assistant";
+    clientPermissions?: string[];
+    /** Another setup's fake Genesys and agent: a second service instance of the same deployment. */
+    sharing?: DigitalSetup;
+  } = {},
 ): Promise<DigitalSetup> {
-  const outgoing = new FakeOutgoingMessages();
-  const platform = await FakeGenesysPlatform.start({ plugins: [outgoing.plugin()] });
-  platform.addRole({ id: "role-send", name: "Digital Bot Connector replies", permissions: options.clientPermissions ?? ["integration:botconnector:send"] });
-  platform.addClient({ ...SERVICE_CLIENT, name: "virtual agent service", roleIds: ["role-send"] });
-  const agent = options.bots === "assistant" ? await SampleUpstreamAgent.start({ type: "bearer", token: ASSISTANT_TOKEN }) : undefined;
+  const shared = options.sharing;
+  const outgoing = shared?.outgoing ?? new FakeOutgoingMessages();
+  const platform = shared?.platform ?? (await FakeGenesysPlatform.start({ plugins: [outgoing.plugin()] }));
+  if (!shared) {
+    platform.addRole({ id: "role-send", name: "Digital Bot Connector replies", permissions: options.clientPermissions ?? ["integration:botconnector:send"] });
+    platform.addClient({ ...SERVICE_CLIENT, name: "virtual agent service", roleIds: ["role-send"] });
+  }
+  const agent = shared ? shared.agent : options.bots === "assistant" ? await SampleUpstreamAgent.start({ type: "bearer", token: ASSISTANT_TOKEN }) : undefined;
   const clock = new ManualClock();
   const svc = await startService(
     {
@@ -58,6 +70,7 @@ export async function startDigital(
     agent,
     async close() {
       await svc.close();
+      if (shared) return;
       await agent?.close();
       await platform.close();
     },
@@ -83,7 +96,8 @@ let sessions = 0;
 
 /** Genesys's side of one bot session. */
 export class DigitalGenesys {
-  readonly botSessionId = `dbc-session-${process.pid}-${++sessions}`;
+  /** Another instance's session, to play the same session against a second service instance. */
+  readonly botSessionId: string;
   private messages = 0;
   lastMessageId = "";
 
@@ -91,12 +105,14 @@ export class DigitalGenesys {
     private readonly setup: Pick<DigitalSetup, "svc" | "outgoing">,
     readonly bot: { botId: string; botVersion: string } = { botId: "acme-support", botVersion: "1.0" },
     private readonly extra: Record<string, unknown> = {},
+    botSessionId?: string,
   ) {
-    setup.outgoing.open(this.botSessionId, bot.botId, bot.botVersion);
+    this.botSessionId = botSessionId ?? `dbc-session-${process.pid}-${++sessions}`;
+    if (!botSessionId) setup.outgoing.open(this.botSessionId, bot.botId, bot.botVersion);
   }
 
   /** The body Genesys posts for one message (IncomingMessagesRequest). */
-  body(inputMessage: unknown, messageId = `msg-${this.botSessionId}-${++this.messages}`): Record<string, unknown> {
+  body(inputMessage: unknown, messageId = `msg-${++this.messages}-${randomUUID()}`): Record<string, unknown> {
     this.lastMessageId = messageId;
     return {
       ...this.bot,
@@ -150,4 +166,34 @@ export function replyButtons(body: Record<string, unknown>): Record<string, stri
     }
   }
   return out;
+}
+
+export interface Gate {
+  promise: Promise<void>;
+  open(): void;
+}
+
+/** An event the test sets off. */
+export function gate(): Gate {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+/**
+ * The agent's next call is held until the test opens `slow`; `arrived` opens when the call reached the agent.
+ * The agent then answers with `reply` (by default the sample orders agent).
+ */
+export function holdNextAgentCall(agent: SampleUpstreamAgent, reply: (r: UpstreamRequest) => unknown = ordersAgent): { slow: Gate; arrived: Promise<void> } {
+  const slow = gate();
+  const arrived = gate();
+  agent.enqueue({
+    kind: "reply",
+    reply,
+    until: () => {
+      arrived.open();
+      return slow.promise;
+    },
+  });
+  return { slow, arrived: arrived.promise };
 }

@@ -5,22 +5,11 @@
  * the slow upstream agent answers when the test opens its gate. Nothing sleeps.
  */
 import { type UpstreamRequest } from "../../service/src/upstream/contract";
-import { ordersAgent } from "../fixtures/upstreamAgent";
+import { ordersAgent, type SampleUpstreamAgent } from "../fixtures/upstreamAgent";
 import { type LaterSessionState } from "../../service/src/digital/sessionView";
-import { DigitalGenesys, replyTexts, startDigital, type DigitalSetup, type HttpResult } from "./harness";
+import { DigitalGenesys, holdNextAgentCall, replyTexts, startDigital, type DigitalSetup, type HttpResult } from "./harness";
 
 const BOT = { botId: "acme-assistant", botVersion: "2.0" };
-
-interface Gate {
-  promise: Promise<void>;
-  open(): void;
-}
-
-function gate(): Gate {
-  let open!: () => void;
-  const promise = new Promise<void>((resolve) => (open = resolve));
-  return { promise, open };
-}
 
 async function metric(setup: DigitalSetup, pattern: RegExp): Promise<number> {
   const text = await (await fetch(setup.svc.url + "/metrics")).text();
@@ -33,20 +22,11 @@ async function slowTurn(setup: DigitalSetup, text = "where is A-12345?", reply: 
   const genesys = new DigitalGenesys(setup, BOT);
   const greeting = await genesys.say("");
   expect(greeting.body.botState).toBe("MoreData");
-  const slow = gate();
-  const arrived = gate();
-  setup.agent?.enqueue({
-    kind: "reply",
-    reply,
-    until: () => {
-      arrived.open();
-      return slow.promise;
-    },
-  });
+  const { slow, arrived } = holdNextAgentCall(setup.agent as SampleUpstreamAgent, reply);
   const body = genesys.body({ type: "Text", text });
   const answer = genesys.post(body);
   // The agent has the call and holds it: only now has the reply window passed.
-  await arrived.promise;
+  await arrived;
   await setup.clock.waiting("reply-window");
   setup.clock.release("reply-window");
   return { genesys, slow, body, answer: await answer };
