@@ -4,7 +4,7 @@ import { failOnProblems } from "./aws/validation";
 import { GenesysVirtualAgent } from "./genesys/virtualAgent";
 import { serviceFeatures, validateVirtualAgentArgs, type VirtualAgentArgs, wireHosting } from "./wiring";
 
-export { HANDOVER_CONTEXT_ENV, SERVICE_CLIENT_ENV, type VirtualAgentArgs, type VirtualAgentHostingArgs } from "./wiring";
+export { GENESYS_PROTOCOL_ENV, HANDOVER_CONTEXT_ENV, SERVICE_CLIENT_ENV, type VirtualAgentArgs, type VirtualAgentHostingArgs } from "./wiring";
 
 export const VIRTUAL_AGENT_STACK_TYPE = "virtual-agent:index:VirtualAgent";
 
@@ -30,7 +30,9 @@ export class VirtualAgent extends pulumi.ComponentResource {
   readonly hosting: HostedService;
   /** HTTPS base URL of the endpoint service. */
   readonly serviceUrl: pulumi.Output<string>;
-  /** The URL Genesys calls for every turn. */
+  /** The URI the integration holds: v1 the Handle Utterance URI Genesys calls for every turn, v2 the Bot Connector URI (a base). */
+  readonly uri: pulumi.Output<string>;
+  /** The same as `uri` (its v1 name). */
   readonly handleUtteranceUri: pulumi.Output<string>;
   readonly integrationId: pulumi.Output<string>;
   readonly flowId: pulumi.Output<string>;
@@ -69,6 +71,7 @@ export class VirtualAgent extends pulumi.ComponentResource {
     resolveServiceUrl(pulumi.all([this.hosting.url, this.hosting.service.service.urn]).apply(([url]) => url));
 
     this.serviceUrl = this.hosting.url;
+    this.uri = this.genesys.uri;
     this.handleUtteranceUri = this.genesys.handleUtteranceUri;
     this.integrationId = this.genesys.integrationId;
     this.flowId = this.genesys.flowId;
@@ -81,7 +84,7 @@ export class VirtualAgent extends pulumi.ComponentResource {
     this.imageRef = this.hosting.imageRef;
     this.registerOutputs({
       serviceUrl: this.serviceUrl,
-      handleUtteranceUri: this.handleUtteranceUri,
+      uri: this.uri,
       integrationId: this.integrationId,
       flowId: this.flowId,
       deploymentId: this.deploymentId,

@@ -30,7 +30,7 @@ describe("synthStack", () => {
 
   it("writes the bot list exactly as buildBotList (and npm run bot-list) produce it", () => {
     const definitions = loadBotDefinitions(botsDir).map((b) => b.definition);
-    expect(JSON.parse(dev.files["bot-list.json"])).toEqual(buildBotList(definitions));
+    expect(JSON.parse(dev.files["bot-list.json"] as string)).toEqual(buildBotList(definitions));
   });
 
   it("summarises bots, versions, languages, intents with slots and their paths, the queue and the domains", () => {

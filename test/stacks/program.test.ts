@@ -159,6 +159,7 @@ describe.each(STACKS)("the %s stack", (stack) => {
         "endpointMode",
         "flowId",
         "flowName",
+        "genesysProtocol",
         "genesysRegion",
         "handleUtteranceUri",
         "imageRef",

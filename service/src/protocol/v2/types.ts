@@ -17,12 +17,12 @@ export const DIGITAL_ROUTES = {
 } as const;
 
 /**
- * What Genesys calls, as method and path pattern (`*` for one path segment): the load balancer forwards exactly
+ * What Genesys calls, as method and path (`{name}` for one path segment): the load balancer forwards exactly
  * these, and nothing else of the service is reachable from outside.
  */
 export const DIGITAL_ENDPOINTS: ReadonlyArray<{ method: "GET" | "POST"; path: string }> = [
   { method: "GET", path: DIGITAL_ROUTES.bots },
-  { method: "GET", path: `${DIGITAL_ROUTES.bots}/*` },
+  { method: "GET", path: `${DIGITAL_ROUTES.bots}/{botId}` },
   { method: "POST", path: DIGITAL_ROUTES.messages },
 ];
 
