@@ -15,7 +15,11 @@ export interface Artifacts {
   sources: { flow: string; botList: string };
 }
 
-export function readArtifacts(dir: string): Artifacts {
+/**
+ * Reads the rendered flow and, for the Bot Connector (v1), the bot list it is bound to; the Digital Bot Connector
+ * reads its bots from the service instead (`withBotList: false`).
+ */
+export function readArtifacts(dir: string, options: { withBotList?: boolean } = {}): Artifacts {
   const flow = path.join(dir, FLOW_FILE);
   const botList = path.join(dir, BOT_LIST_FILE);
   const read = (file: string) => {
@@ -25,6 +29,7 @@ export function readArtifacts(dir: string): Artifacts {
       throw new Error(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); render it with npm run synth -- <stack>`, { cause: err });
     }
   };
+  if (options.withBotList === false) return { flowYaml: read(flow), botList: undefined, sources: { flow, botList } };
   const listText = read(botList);
   let parsed: unknown;
   try {

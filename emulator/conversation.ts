@@ -14,7 +14,7 @@ export class ConversationEndedError extends Error {
   }
 }
 
-export type ReceiveResult = { kind: "input"; input: CustomerInput } | { kind: "timeout" } | { kind: "abandoned" };
+export type ReceiveResult = { kind: "input"; input: CustomerInput } | { kind: "bot"; item: unknown } | { kind: "timeout" } | { kind: "abandoned" };
 
 export type ConversationStatus = "running" | "waiting" | "ended";
 
@@ -32,6 +32,8 @@ export class Conversation {
   customerMessages = 0;
   private readonly listeners = new Set<(event: EmulatorEvent) => void>();
   private readonly pending: Pending[] = [];
+  /** What the bot sent on its own (Digital Bot Connector replies that come later), not yet taken by the flow. */
+  private readonly fromBot: unknown[] = [];
   private current: Pending | undefined;
   private waiter: { resolve: (r: ReceiveResult) => void; timer: NodeJS.Timeout | undefined } | undefined;
   private abandoned = false;
@@ -75,10 +77,21 @@ export class Conversation {
     });
   }
 
-  /** The flow waits for the customer's next input, at most `timeoutMs` (none: no limit). */
+  /**
+   * The bot sent a message on its own (through the outgoing messages API): the flow takes it when it next waits,
+   * before the customer's next message.
+   */
+  deliverFromBot(item: unknown): void {
+    if (this.status === "ended") return;
+    if (this.waiter) this.wake({ kind: "bot", item });
+    else this.fromBot.push(item);
+  }
+
+  /** The flow waits for the customer's next input (or the bot's message), at most `timeoutMs` (none: no limit). */
   receive(timeoutMs?: number): Promise<ReceiveResult> {
     this.settleCurrent(true);
     if (this.abandoned) return Promise.resolve({ kind: "abandoned" });
+    if (this.fromBot.length > 0) return Promise.resolve({ kind: "bot", item: this.fromBot.shift() });
     const next = this.pending.shift();
     if (next) {
       this.current = next;

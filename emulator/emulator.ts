@@ -3,7 +3,7 @@
  * bot's endpoint as the Bot Connector does, and serves a Messenger-like chat page and its HTTP API.
  *
  * API (JSON; errors are `{error, message}`):
- * - `GET  /api/info`: the flow, bot, languages, Messenger look and the channel rules.
+ * - `GET  /api/info`: the protocol (v1 or v2), the flow, bot, languages, Messenger look and the channel rules.
  * - `POST /api/conversations` `{language?, participantData?}` → 201 `{id, status, language, events}` once the
  *   flow waits for the customer (with auto-start, after the bot's welcome).
  * - `GET  /api/conversations/:id?after=N` → `{id, status, endReason, language, events}` (events with seq > N).
@@ -21,7 +21,9 @@ import { CHANNELS, describeChannelRules } from "./channels";
 import { ConversationEndedError, type Conversation } from "./conversation";
 import { Conversations } from "./conversations";
 import { type CustomerInput } from "./events";
-import { loadFlow } from "./flow/load";
+import { FlowLoadError, loadFlow } from "./flow/load";
+import { type DigitalManifest } from "./digital/manifest";
+import { type EmulatorPlatform } from "./digital/platform";
 import { allActions, type FlowModel } from "./flow/model";
 import { type FlowRuntime } from "./flow/run";
 import { EventStreams, resumePoint } from "./sse";
@@ -29,12 +31,20 @@ import { EventStreams, resumePoint } from "./sse";
 export interface EmulatorOptions {
   /** The rendered flow (`architect-flow.yaml`). */
   flowYaml: string;
-  /** The bot list (`bot-list.json`), parsed. */
-  botList: unknown;
+  /** The Bot Connector's bot list (`bot-list.json`), parsed; the Digital Bot Connector reads it from the bot instead (`digital`). */
+  botList?: unknown;
   /** File names for error messages. */
   sources?: { flow: string; botList: string };
-  /** The Bot Connector integration: the Handle Utterance URI and its credential fields. */
+  /**
+   * The integration: the Handle Utterance URI (v1), or the Bot Connector URI, the base of the bot's routes (v2), and
+   * the credential fields sent as headers.
+   */
   botConnector: BotConnectorEndpoint;
+  /**
+   * The Digital Bot Connector (v2): the manifest read from the bot (digital/manifest.ts), the emulator's Platform API
+   * that receives outgoing messages, and the integration's attachments option (default off).
+   */
+  digital?: { manifest: DigitalManifest; platform: EmulatorPlatform; attachments?: boolean };
   /** How long Genesys waits for the bot's answer (default 10 000 ms; Genesys's own value is unpublished). */
   botResponseTimeoutMs?: number;
   /** Replaces the flow's Follow-up Response Timeout (default: the flow's). */
@@ -125,12 +135,22 @@ function wasOffered(conversation: Conversation, type: "QuickReply" | "Button", p
 export function createEmulator(options: EmulatorOptions): Emulator {
   const sources = options.sources ?? { flow: "architect-flow.yaml", botList: "bot-list.json" };
   const flow = loadFlow(options.flowYaml, sources.flow);
-  const botList = parseBotList(options.botList, sources.botList);
+  const digital = options.digital;
+  const calls = allActions(flow.actions).filter((a) => a.type === "callBotConnector");
+  if (calls.some((a) => (a.digital !== undefined) !== (digital !== undefined))) {
+    throw new FlowLoadError(sources.flow, [
+      digital
+        ? "the flow calls the Bot Connector (v1), but the emulator was started for the Digital Bot Connector (v2); render the flow with genesysProtocol v2"
+        : "the flow calls the Digital Bot Connector (v2); start the emulator with its manifest and Platform API (LOCAL_PROTOCOL=v2)",
+    ]);
+  }
+  const botList = digital ? digital.manifest.botList : parseBotList(options.botList, sources.botList);
   const bindings = bindFlowToBotList(flow, botList, sources.flow);
   const runtime: FlowRuntime = {
     flow,
     bindings,
     endpoint: options.botConnector,
+    ...(digital ? { digital: { platform: digital.platform, attachments: digital.attachments ?? false } } : {}),
     botResponseTimeoutMs: options.botResponseTimeoutMs ?? DEFAULT_BOT_RESPONSE_TIMEOUT_MS,
     ...(options.followUpTimeoutMs !== undefined ? { followUpTimeoutMs: options.followUpTimeoutMs } : {}),
     autoStart: options.autoStart ?? true,
@@ -141,6 +161,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   const staticFiles = new Map(Object.entries(STATIC_FILES).map(([route, f]) => [route, { type: f.type, body: readFileSync(path.join(PUBLIC_DIR, f.file)) }]));
   const call = [...bindings.entries()][0];
   const info = {
+    /** v1: the Bot Connector; v2: the Digital Bot Connector. */
+    protocol: digital ? "v2" : "v1",
     flow: { name: flow.name, defaultLanguage: flow.defaultLanguage, languages: flow.supportedLanguages },
     bot: call ? { ...call[1].bot, version: call[1].version.version, intents: call[1].version.intents.map((i) => i.name) } : undefined,
     integration: call?.[0].integration,

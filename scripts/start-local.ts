@@ -10,7 +10,9 @@
  *
  * Ctrl-C or SIGTERM stops the emulator first (no new turns), then the service.
  *
- * Environment: LOCAL_STACK [dev] (the stack whose flow is played), EMULATOR_PORT [3000], EMULATOR_HOST
+ * Environment: LOCAL_STACK [dev] (the stack whose flow is played), LOCAL_PROTOCOL [the stack's genesysProtocol]
+ * (v1: the Bot Connector; v2: the Digital Bot Connector, with the emulator's own Platform API on
+ * EMULATOR_PLATFORM_PORT [any free port] for replies that come later), EMULATOR_PORT [3000], EMULATOR_HOST
  * [127.0.0.1], PORT [8080] and HOST [127.0.0.1] of the service, BOTS_DIR [service/bots], SYNTH_OUT_DIR [out],
  * LOG_LEVEL [info] (the service's JSON logs), VERIFY_TOKEN (optional).
  */
@@ -26,6 +28,7 @@ import { readArtifacts } from "../emulator/artifacts";
 import { BotListError } from "../emulator/botList";
 import { createEmulator, type Emulator } from "../emulator/emulator";
 import { FlowLoadError } from "../emulator/flow/load";
+import { connectDigital, LOCAL_PROTOCOLS, protocolSynthOverrides, startLocalPlatform, type LocalProtocol } from "../emulator/digital/local";
 import { SynthError, synthStack } from "./synth";
 
 const projectDir = path.resolve(__dirname, "..");
@@ -40,8 +43,8 @@ function port(name: string, raw: string | undefined, fallback: number): number {
 class StartError extends Error {}
 
 /** Renders the stack like `npm run synth -- <stack>` and writes the files; returns the directory. */
-function render(stack: string, botsDir: string, env: NodeJS.ProcessEnv): string {
-  const output = synthStack({ projectDir, stack, botsDir });
+function render(stack: string, botsDir: string, env: NodeJS.ProcessEnv, overrides?: Record<string, unknown>): string {
+  const output = synthStack({ projectDir, stack, botsDir, ...(overrides ? { overrides } : {}) });
   const dir = path.join(path.resolve(projectDir, env.SYNTH_OUT_DIR ?? "out"), stack);
   mkdirSync(dir, { recursive: true });
   for (const [name, content] of Object.entries(output.files)) writeFileSync(path.join(dir, name), content);
@@ -53,9 +56,14 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const emulatorPort = port("EMULATOR_PORT", env.EMULATOR_PORT, 3000);
   const botsDir = path.resolve(projectDir, env.BOTS_DIR?.trim() || path.join("service", "bots"));
 
-  const dir = render(stack, botsDir, env);
+  const stackConfig = readStackConfig(projectDir, stack).config;
+  const stackProtocol = parseGenesysSettings(stackConfig, { stack }).settings?.protocol ?? "v1";
+  const protocol = (env.LOCAL_PROTOCOL?.trim().toLowerCase() || stackProtocol) as LocalProtocol;
+  if (!LOCAL_PROTOCOLS.includes(protocol)) throw new StartError(`LOCAL_PROTOCOL must be v1 (Bot Connector) or v2 (Digital Bot Connector), got "${env.LOCAL_PROTOCOL}"`);
+  const overrides = protocolSynthOverrides(protocol, stackConfig);
+  const dir = render(stack, botsDir, env, overrides);
   // synthStack has validated the settings; read them again for what the emulator shows and sends.
-  const settings = parseGenesysSettings(readStackConfig(projectDir, stack).config, { stack }).settings;
+  const settings = parseGenesysSettings({ ...stackConfig, ...overrides }, { stack }).settings;
   if (!settings) throw new StartError(`the Genesys settings of stack "${stack}" are not valid; run npm run synth -- ${stack}`);
   if (settings.flow.callBotConnectorTemplateFile) {
     throw new StartError(
@@ -63,27 +71,36 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
         "the emulator runs only the built-in shape the renderer documents. Choose another stack with LOCAL_STACK.",
     );
   }
-  const artifacts = readArtifacts(dir);
+  const artifacts = readArtifacts(dir, { withBotList: protocol === "v1" });
+  const host = env.EMULATOR_HOST?.trim() || "127.0.0.1";
+  // v2: the emulator's Platform API first: the service sends its replies that come later there.
+  const local = protocol === "v2" ? await startLocalPlatform(host, port("EMULATOR_PLATFORM_PORT", env.EMULATOR_PLATFORM_PORT, 0)) : undefined;
 
   const { service, config, url } = await start({
     HOST: "127.0.0.1",
     VERIFY_TOKEN_HEADER: settings.botConnector.verifyTokenHeader,
     ...env,
+    ...local?.serviceEnv,
     BOTS_DIR: botsDir,
     LOCAL_MODE: "true",
     SESSION_STORE: "memory",
   });
-  const endpoint = url + TURN_ROUTE;
+  const credentials = { [config.verifyTokenHeader]: config.verifyTokens[0] as string };
+  let endpoint = url + TURN_ROUTE;
   let emulator: Emulator;
   try {
+    const digital = local ? await connectDigital(url, credentials) : undefined;
+    if (digital) endpoint = digital.endpoint.url;
     emulator = createEmulator({
       ...artifacts,
-      botConnector: { url: endpoint, credentials: { [config.verifyTokenHeader]: config.verifyTokens[0] as string } },
+      ...(digital && local ? { digital: { manifest: digital.manifest, platform: local.platform } } : {}),
+      botConnector: { url: endpoint, credentials },
       autoStart: settings.messenger.autoStart,
       messenger: { botDisplayName: settings.messenger.botDisplayName, primaryColor: settings.messenger.primaryColor },
     });
   } catch (err) {
     await service.close();
+    await local?.platform.stop();
     throw err;
   }
   // start() installed the service's own SIGINT/SIGTERM handling (close, then exit). The emulator goes first,
@@ -92,11 +109,12 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     process.prependOnceListener(signal, () => {
       process.stderr.write(`\n${signal}: stopping the emulator and the service\n`);
       void emulator.close();
+      void local?.platform.stop();
     });
   }
   let chatUrl: string;
   try {
-    chatUrl = await emulator.listen(emulatorPort, env.EMULATOR_HOST?.trim() || "127.0.0.1");
+    chatUrl = await emulator.listen(emulatorPort, host);
   } catch (err) {
     await service.close();
     throw new StartError(`the emulator cannot listen on port ${emulatorPort}: ${(err as Error).message}. Set EMULATOR_PORT to a free port.`);
@@ -106,7 +124,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     [
       "",
       `Chat with the bot:        ${chatUrl}/`,
-      `Bot Connector endpoint:   ${endpoint}`,
+      protocol === "v2" ? `Digital Bot Connector URI: ${endpoint}` : `Bot Connector endpoint:   ${endpoint}`,
+      ...(local ? [`Genesys Platform API:     ${local.platform.url} (outgoing messages; the service's OAuth client made up for this run)`] : []),
       `Verify token header:      ${token}`,
       `Genesys flow (stack ${stack}): ${path.relative(process.cwd(), artifacts.sources.flow)} · bot list ${path.relative(process.cwd(), artifacts.sources.botList)}`,
       "Ctrl-C stops both.",

@@ -1,7 +1,7 @@
 /**
  * `npm run synth -- <stack>`: renders, without credentials, what the stack would send to Genesys Cloud into
- * `out/<stack>/`: `architect-flow.yaml` (names substituted as the Flow resource does), `bot-list.json` and
- * `summary.md`. Deterministic, so a pull request shows the conversational change as a diff.
+ * `out/<stack>/`: `architect-flow.yaml` (names substituted as the Flow resource does), the bot list
+ * (`bot-list.json`; with genesysProtocol v2 `bots.json`, the manifest the service serves) and `summary.md`. Deterministic, so a pull request shows the conversational change as a diff.
  *
  * Environment: BOTS_DIR (default service/bots), SYNTH_OUT_DIR (default out).
  */
@@ -25,12 +25,14 @@ export interface SynthOptions {
   projectDir: string;
   stack: string;
   botsDir: string;
+  /** Config values that replace the stack file's (`npm start` plays a stack with another protocol). */
+  overrides?: Record<string, unknown>;
 }
 
 /** Reads the stack's config and the bot definitions and renders the artifacts (no files written). */
 export function synthStack(options: SynthOptions): SynthOutput {
   const stackFile = readStackConfig(options.projectDir, options.stack);
-  const { settings, problems } = parseGenesysSettings(stackFile.config, { stack: options.stack });
+  const { settings, problems } = parseGenesysSettings({ ...stackFile.config, ...options.overrides }, { stack: options.stack });
   if (!settings) {
     throw new SynthError(`the Genesys settings of stack "${options.stack}" (${path.relative(options.projectDir, stackFile.file)}) are not valid:\n${formatProblems(problems)}`);
   }

@@ -121,7 +121,8 @@ function checkButtons(cards: readonly Card[], path: string, inCarousel: boolean,
   });
 }
 
-function checkContent(messages: readonly ReplyMessage[], problems: ResponseProblem[], warnings: string[]): void {
+/** The content rules both protocols share (carousels, card buttons, empty texts, quick-reply counts). */
+export function checkContent(messages: readonly ReplyMessage[], problems: ResponseProblem[], warnings: string[]): void {
   messages.forEach((m, i) => {
     if (m.type === "Text" && m.text?.trim() === "") warnings.push(`replymessages[${i}] is an empty Text message; the customer sees nothing`);
     const quickReplies = (m.content ?? []).filter((c) => c.contentType === "QuickReply").length;

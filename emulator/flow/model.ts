@@ -40,7 +40,10 @@ export interface DisconnectAction extends ActionBase {
 }
 
 export interface CallBotConnectorAction extends ActionBase {
+  /** Call Bot Connector; with `digital`, Call Digital Bot Connector (its own Archy key, the same model otherwise). */
   type: "callBotConnector";
+  /** The Digital Bot Connector (v2): the action's Bot Response and Session Timeouts, in milliseconds. */
+  digital?: { botResponseTimeoutMs: number; sessionTimeoutMs: number };
   integration: string;
   bot: string;
   version: string;
@@ -66,7 +69,7 @@ export type FlowAction =
   | DisconnectAction
   | CallBotConnectorAction;
 
-export const ACTION_TYPES = ["getParticipantData", "callBotConnector", "setParticipantData", "sendResponse", "transferToAcd", "disconnect"] as const;
+export const ACTION_TYPES = ["getParticipantData", "callBotConnector", "callDigitalBotConnector", "setParticipantData", "sendResponse", "transferToAcd", "disconnect"] as const;
 
 export interface FlowModel {
   name: string;

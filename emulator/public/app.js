@@ -269,6 +269,24 @@
     callsList.append(item);
   }
 
+  /** A message the bot sent later through the outgoing messages API (Digital Bot Connector), with the API's answer. */
+  function renderOutgoing(event) {
+    const body = event.body || {};
+    const item = el(
+      "li",
+      { class: `call ${event.status === 200 ? "call-ok" : "call-error"}`, testid: "outgoing-call" },
+      el(
+        "details",
+        {},
+        el("summary", {}, el("span", { class: "call-input" }, "Outgoing message"), el("span", { class: "call-meta" }, `${event.status} \u00b7 ${body.botState || "?"}`)),
+        el("h4", {}, "Body"),
+        el("pre", {}, JSON.stringify(body, null, 2)),
+        ...(event.problems ? [el("h4", {}, "Refused"), el("pre", {}, event.problems.map((p) => `${p.path}: ${p.message}`).join("\n"))] : []),
+      ),
+    );
+    callsList.append(item);
+  }
+
   function setTyping(on) {
     state.typing = on;
     const existing = transcript.querySelector(".typing");
@@ -314,6 +332,9 @@
         return;
       case "call":
         renderCall(event);
+        return;
+      case "outgoing":
+        renderOutgoing(event);
         return;
       case "ended":
         state.status = "ended";
@@ -443,7 +464,8 @@
     document.documentElement.style.setProperty("--primary", info.messenger.primaryColor);
     $("bot-name").textContent = info.messenger.botDisplayName;
     $("avatar").textContent = info.messenger.botDisplayName.trim().charAt(0).toUpperCase() || "?";
-    document.querySelector("[data-testid=flow-name]").textContent = info.flow.name;
+    document.querySelector("[data-testid=flow-name]").textContent = `${info.flow.name} \u00b7 ${info.protocol === "v2" ? "Digital Bot Connector" : "Bot Connector"}`;
+    document.body.dataset.protocol = info.protocol;
     for (const lang of info.flow.languages) languageSelect.append(el("option", { value: lang, selected: lang === info.flow.defaultLanguage }, languageName(lang)));
     for (const c of info.channels) channelSelect.append(el("option", { value: c.id }, c.label));
     const fields = $("participant-data");
@@ -453,6 +475,7 @@
       fields.append(el("label", { class: "field", for: id }, el("span", {}, name), el("input", { id, name, type: "text", maxlength: "200", autocomplete: "off", testid: `participant-${name}` })));
     }
     const facts = [
+      ["Protocol", info.protocol === "v2" ? "Digital Bot Connector (v2)" : "Bot Connector (v1)"],
       ["Bot", info.bot ? `${info.bot.name} (${info.bot.id}) ${info.bot.version}` : "\u2014"],
       ["Intents", info.bot ? info.bot.intents.join(", ") : "\u2014"],
       ["Integration", info.integration || "\u2014"],
