@@ -127,7 +127,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
       protocol === "v2" ? `Digital Bot Connector URI: ${endpoint}` : `Bot Connector endpoint:   ${endpoint}`,
       ...(local ? [`Genesys Platform API:     ${local.platform.url} (outgoing messages; the service's OAuth client made up for this run)`] : []),
       `Verify token header:      ${token}`,
-      `Genesys flow (stack ${stack}): ${path.relative(process.cwd(), artifacts.sources.flow)} · bot list ${path.relative(process.cwd(), artifacts.sources.botList)}`,
+      `Genesys flow (stack ${stack}): ${path.relative(process.cwd(), artifacts.sources.flow)} · ` +
+        (local ? "bots read from the service's manifest" : `bot list ${path.relative(process.cwd(), artifacts.sources.botList)}`),
       "Ctrl-C stops both.",
       "",
       "",
