@@ -5,7 +5,7 @@ import globals from "globals";
 
 export default tseslint.config(
   {
-    ignores: ["node_modules/**", "sdks/**", "out/**", "service/dist/**", "service/src/generated/**", "coverage/**", "test-results/**", "**/*.js", "**/*.mjs", "!emulator/public/**/*.js"],
+    ignores: ["node_modules/**", "sdks/**", "out/**", "service/dist/**", "service/src/generated/**", "coverage/**", "test-results/**", ".virtual-agent/**", "**/*.js", "**/*.mjs", "!emulator/public/**/*.js"],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -64,8 +64,8 @@ export interface ServiceFeatures {
   /** The org's region, for the service's OAuth client. */
   region: string | undefined;
   handoverContext: boolean;
-  /** The Genesys protocol: v2 turns on the service's Digital Bot Connector and forwards its routes. */
-  protocol: GenesysProtocol;
+  /** The Genesys protocol: v2 turns on the service's Digital Bot Connector and forwards its routes. Default v1. */
+  protocol?: GenesysProtocol;
   /** v2: the service's reply window (DBC_REPLY_WINDOW_MS), from the flow's Bot Response Timeout. */
   replyWindowMs?: number;
 }

@@ -1,41 +1,41 @@
 /**
- * The files `npm run synth -- <stack>` writes to `out/<stack>/`, which are what `pulumi up` deploys: the
- * emulator plays Genesys from exactly these.
+ * The files `npm run synth -- <stack>` and `npm start` write, which are what `pulumi up` deploys: the emulator
+ * plays Genesys from exactly these.
  */
 import { readFileSync } from "node:fs";
-import path from "node:path";
 
 export const FLOW_FILE = "architect-flow.yaml";
 export const BOT_LIST_FILE = "bot-list.json";
 
-export interface Artifacts {
-  flowYaml: string;
-  botList: unknown;
-  /** Where they came from, for error messages. */
-  sources: { flow: string; botList: string };
+/** A rendered flow and the file it came from (for error messages). */
+export interface FlowFile {
+  yaml: string;
+  source: string;
 }
 
-/**
- * Reads the rendered flow and, for the Bot Connector (v1), the bot list it is bound to; the Digital Bot Connector
- * reads its bots from the service instead (`withBotList: false`).
- */
-export function readArtifacts(dir: string, options: { withBotList?: boolean } = {}): Artifacts {
-  const flow = path.join(dir, FLOW_FILE);
-  const botList = path.join(dir, BOT_LIST_FILE);
-  const read = (file: string) => {
-    try {
-      return readFileSync(file, "utf8");
-    } catch (err) {
-      throw new Error(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); render it with npm run synth -- <stack>`, { cause: err });
-    }
-  };
-  if (options.withBotList === false) return { flowYaml: read(flow), botList: undefined, sources: { flow, botList } };
-  const listText = read(botList);
-  let parsed: unknown;
+export interface Artifacts {
+  /** The flows, one per bot; the first is the one a conversation plays unless it picks another bot. */
+  flows: FlowFile[];
+  botList: unknown;
+  botListSource: string;
+}
+
+function read(file: string): string {
   try {
-    parsed = JSON.parse(listText);
+    return readFileSync(file, "utf8");
   } catch (err) {
-    throw new Error(`${botList} is not JSON: ${(err as Error).message}`, { cause: err });
+    throw new Error(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); render it with npm run synth -- <stack>`, { cause: err });
   }
-  return { flowYaml: read(flow), botList: parsed, sources: { flow, botList } };
+}
+
+/** Reads the flow files and the bot list back from disk. */
+export function readArtifacts(flowFiles: readonly string[], botListFile: string): Artifacts {
+  const listText = read(botListFile);
+  let botList: unknown;
+  try {
+    botList = JSON.parse(listText);
+  } catch (err) {
+    throw new Error(`${botListFile} is not JSON: ${(err as Error).message}`, { cause: err });
+  }
+  return { flows: flowFiles.map((file) => ({ yaml: read(file), source: file })), botList, botListSource: botListFile };
 }

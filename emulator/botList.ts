@@ -2,7 +2,7 @@
  * The bot list as Genesys holds it after `PUT .../botconnector/{id}/bots`, and the design-time checks Architect
  * makes when a flow's Call Bot Connector action is bound to a bot version: the bot and version exist, the flow's
  * languages are supported (no fallback), there is one output path per registered intent, and slots are bound to
- * variables of their type (botconnector-protocol.md §4.2, §5).
+ * variables of their type (docs/genesys-bot-connector.md, "The bot list" and "The Call Bot Connector action").
  */
 import { type BotConnectorBotVersion, type BotList } from "../service/src/bots/botList";
 import { type SlotType } from "../service/src/bots/definition";

@@ -1,6 +1,6 @@
 /**
- * What a Genesys channel does with a bot message: the rules live here, each with its source in
- * shared/reference/botconnector-protocol.md, so the chat page can warn that content which looks fine in web
+ * What a Genesys channel does with a bot message: the rules live here, each with its section of
+ * docs/genesys-bot-connector.md, so the chat page can warn that content which looks fine in web
  * messaging would be degraded or refused elsewhere. Text limits come from the service's own table
  * (service/src/bots/limits.ts), which the bot definition is checked against as well.
  */
@@ -49,7 +49,7 @@ export const CHANNEL_RULES: readonly Rule[] = [
     id: "text-limit",
     channels: ["webmessaging", "whatsapp", "sms"],
     severity: "refused",
-    source: "§3.5 per-channel text limits (web messaging/WhatsApp 4000, SMS 765) [S17]",
+    source: "genesys-bot-connector.md#channels: text limits per channel (web messaging and WhatsApp 4000, SMS 765) [15]",
     check: (m, channel) =>
       texts(m)
         .filter((t) => t.length > CHANNEL_TEXT_LIMITS[channel])
@@ -59,7 +59,7 @@ export const CHANNEL_RULES: readonly Rule[] = [
     id: "sms-segments",
     channels: ["sms"],
     severity: "degraded",
-    source: "§3.5 SMS 160/765 [S17]",
+    source: "genesys-bot-connector.md#channels: SMS 160 characters per message, 765 in all [15]",
     check: (m) =>
       texts(m)
         .filter((t) => t.length > SMS_SEGMENT && t.length <= CHANNEL_TEXT_LIMITS.sms)
@@ -69,7 +69,7 @@ export const CHANNEL_RULES: readonly Rule[] = [
     id: "sms-rich-content",
     channels: ["sms"],
     severity: "degraded",
-    source: "§3.3: cards and carousels are supported on web messaging, Facebook, WhatsApp and Instagram only [S16]; SMS carries text",
+    source: "genesys-bot-connector.md#channels: cards and carousels on web messaging, Facebook, WhatsApp and Instagram only; SMS carries text [13]",
     check: (m) => {
       const kinds = [...new Set((m.content ?? []).map((c) => c.contentType))];
       return kinds.length ? [`SMS carries text only: the ${kinds.map((k) => (k === "QuickReply" ? "quick replies" : k.toLowerCase())).join(" and ")} would not be shown as such`] : [];
@@ -79,21 +79,21 @@ export const CHANNEL_RULES: readonly Rule[] = [
     id: "whatsapp-carousel",
     channels: ["whatsapp"],
     severity: "refused",
-    source: "§3.3, §6.7: carousels are not supported on WhatsApp [S16]",
+    source: "genesys-bot-connector.md#channels: no carousels on WhatsApp [13]",
     check: (m) => ((m.content ?? []).some((c) => c.contentType === "Carousel") ? ["WhatsApp does not support carousels"] : []),
   },
   {
     id: "whatsapp-buttons",
     channels: ["whatsapp"],
     severity: "refused",
-    source: "§3.3, §6.7: at most 3 buttons per card on WhatsApp [S16]",
+    source: "genesys-bot-connector.md#channels: at most 3 buttons per card on WhatsApp [13]",
     check: (m) => cardsOf(m).flatMap(({ card, where }) => (card.actions.length > 3 ? [`${where} has ${card.actions.length} buttons; WhatsApp allows 3`] : [])),
   },
   {
     id: "whatsapp-link-buttons",
     channels: ["whatsapp"],
     severity: "refused",
-    source: "§3.3, §6.7: no URL buttons on WhatsApp [S16]",
+    source: "genesys-bot-connector.md#channels: no link buttons on WhatsApp [13]",
     check: (m) =>
       cardsOf(m).flatMap(({ card, where }) => {
         const links = card.actions.filter((a) => a.type === "Link").map((a) => `"${a.text}"`);
@@ -104,14 +104,14 @@ export const CHANNEL_RULES: readonly Rule[] = [
     id: "whatsapp-default-action",
     channels: ["whatsapp"],
     severity: "degraded",
-    source: "§6.7: default actions are ignored on WhatsApp [S16]",
+    source: "genesys-bot-connector.md#channels: default actions are ignored on WhatsApp [13]",
     check: (m) => cardsOf(m).flatMap(({ card, where }) => (card.defaultAction ? [`${where}: the default action (tap on the card) is ignored on WhatsApp`] : [])),
   },
   {
     id: "quick-reply-count",
     channels: ["webmessaging", "whatsapp"],
     severity: "degraded",
-    source: "§6.7: quick-reply limits UNCONFIRMED; keep to 10",
+    source: "genesys-bot-connector.md#reply-messages-and-rich-content: quick-reply limits are not documented; keep to 10",
     check: (m) => {
       const n = (m.content ?? []).filter((c) => c.contentType === "QuickReply").length;
       return n > GENESYS_LIMITS.quickRepliesPerMessage ? [`${n} quick replies; more than ${GENESYS_LIMITS.quickRepliesPerMessage} may not all be shown`] : [];

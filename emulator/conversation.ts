@@ -9,12 +9,20 @@ import { type CustomerInput, type EmulatorEvent, type EndReason, type EventBody 
 
 export class ConversationEndedError extends Error {
   constructor(readonly reason: EndReason | undefined) {
-    super(`the conversation has ended (${reason ?? "ended"}); start a new one`);
+    super(
+      reason === "transfer"
+        ? "the conversation waits in an agent queue (transfer); the emulator has no agents, so start a new one"
+        : `the conversation has ended (${reason ?? "ended"}); start a new one`,
+    );
     this.name = "ConversationEndedError";
   }
 }
 
-export type ReceiveResult = { kind: "input"; input: CustomerInput } | { kind: "bot"; item: unknown } | { kind: "timeout" } | { kind: "abandoned" };
+/**
+ * What the flow gets when it waits: the customer's input, the bot's own message (Digital Bot Connector replies that
+ * come later), its timeout (`fired` when a tester fired it early), or nothing because the customer left.
+ */
+export type ReceiveResult = { kind: "input"; input: CustomerInput } | { kind: "bot"; item: unknown } | { kind: "timeout"; fired?: true } | { kind: "abandoned" };
 
 export type ConversationStatus = "running" | "waiting" | "ended";
 
@@ -35,7 +43,7 @@ export class Conversation {
   /** What the bot sent on its own (Digital Bot Connector replies that come later), not yet taken by the flow. */
   private readonly fromBot: unknown[] = [];
   private current: Pending | undefined;
-  private waiter: { resolve: (r: ReceiveResult) => void; timer: NodeJS.Timeout | undefined } | undefined;
+  private waiter: { resolve: (r: ReceiveResult) => void; timer: NodeJS.Timeout | undefined; followUp: boolean } | undefined;
   private abandoned = false;
   /** Aborted when the customer leaves, so a bot call in flight stops too. */
   private readonly leaving = new AbortController();
@@ -87,8 +95,11 @@ export class Conversation {
     else this.fromBot.push(item);
   }
 
-  /** The flow waits for the customer's next input (or the bot's message), at most `timeoutMs` (none: no limit). */
-  receive(timeoutMs?: number): Promise<ReceiveResult> {
+  /**
+   * The flow waits for the customer's next input (or the bot's own message), at most `timeoutMs` (none: no limit).
+   * `followUp`: the wait is a bot's Follow-up Response Timeout, which a tester may fire early (fireFollowUpTimeout).
+   */
+  receive(timeoutMs?: number, { followUp = false }: { followUp?: boolean } = {}): Promise<ReceiveResult> {
     this.settleCurrent(true);
     if (this.abandoned) return Promise.resolve({ kind: "abandoned" });
     if (this.fromBot.length > 0) return Promise.resolve({ kind: "bot", item: this.fromBot.shift() });
@@ -102,8 +113,15 @@ export class Conversation {
     return new Promise<ReceiveResult>((resolve) => {
       const timer = timeoutMs === undefined ? undefined : setTimeout(() => this.wake({ kind: "timeout" }), timeoutMs);
       timer?.unref();
-      this.waiter = { resolve, timer };
+      this.waiter = { resolve, timer, followUp };
     });
+  }
+
+  /** Fires the Follow-up Response Timeout the flow waits out now; false when it is not waiting for one. */
+  fireFollowUpTimeout(): boolean {
+    if (!this.waiter?.followUp || this.pending.length > 0) return false;
+    this.wake({ kind: "timeout", fired: true });
+    return true;
   }
 
   /** The customer left (a new conversation was started, or the emulator stops): the flow stops where it is. */

@@ -14,13 +14,16 @@ export class Conversations {
     private readonly limit: number,
   ) {}
 
-  /** Opens a conversation and starts its flow; resolves once the flow waits for the customer or has ended. */
-  async start(language: string, participantData: Record<string, string>): Promise<Conversation> {
+  /**
+   * Opens a conversation and starts its flow (the default one, or another bot's); resolves once the flow waits
+   * for the customer or has ended.
+   */
+  async start(language: string, participantData: Record<string, string>, runtime: FlowRuntime = this.runtime): Promise<Conversation> {
     this.makeRoom();
     const conversation = new Conversation(language, { ...participantData });
     this.byId.set(conversation.id, conversation);
-    conversation.emit({ type: "started", conversationId: conversation.id, language, flow: this.runtime.flow.name, participantData: { ...participantData } });
-    const run = runFlow(conversation, this.runtime).finally(() => this.running.delete(run));
+    conversation.emit({ type: "started", conversationId: conversation.id, language, flow: runtime.flow.name, participantData: { ...participantData } });
+    const run = runFlow(conversation, runtime).finally(() => this.running.delete(run));
     this.running.add(run);
     await conversation.whenIdle();
     return conversation;

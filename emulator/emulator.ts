@@ -3,34 +3,39 @@
  * bot's endpoint as the Bot Connector does, and serves a Messenger-like chat page and its HTTP API.
  *
  * API (JSON; errors are `{error, message}`):
- * - `GET  /api/info`: the protocol (v1 or v2), the flow, bot, languages, Messenger look and the channel rules.
- * - `POST /api/conversations` `{language?, participantData?}` → 201 `{id, status, language, events}` once the
- *   flow waits for the customer (with auto-start, after the bot's welcome).
+ * - `GET  /api/info`: the protocol (v1 or v2), the flow, bot, languages, Messenger look and the channel rules of the default flow, and
+ *   the same for every flow it plays (`bots`, one per bot).
+ * - `POST /api/conversations` `{bot?, language?, participantData?}` → 201 `{id, bot, status, language, events}`
+ *   once the flow of that bot (default: the first) waits for the customer (with auto-start, after the welcome).
  * - `GET  /api/conversations/:id?after=N` → `{id, status, endReason, language, events}` (events with seq > N).
  * - `POST /api/conversations/:id/messages` `{text}` or `{button: {type: QuickReply|Button, text, payload}}` →
  *   `{status, events}` once the flow has handled it; 409 after the conversation ended.
+ * - `POST /api/conversations/:id/follow-up-timeout` → `{status, events}`: the Follow-up Response Timeout the flow
+ *   is waiting out fires now, so the flow's timeout path runs; 409 when the flow is not waiting for the customer.
  * - `GET  /api/conversations/:id/events`: server-sent events (resumes from `Last-Event-ID` or `?after=`).
  * - `DELETE /api/conversations/:id`: the customer leaves; the flow stops.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
-import { bindFlowToBotList, parseBotList } from "./botList";
+import { type FlowFile } from "./artifacts";
+import { parseBotList } from "./botList";
 import { DEFAULT_BOT_RESPONSE_TIMEOUT_MS, type BotConnectorEndpoint } from "./botConnector/caller";
 import { CHANNELS, describeChannelRules } from "./channels";
 import { ConversationEndedError, type Conversation } from "./conversation";
 import { Conversations } from "./conversations";
 import { type CustomerInput } from "./events";
-import { FlowLoadError, loadFlow } from "./flow/load";
+import { type FlowModel } from "./flow/model";
+import { loadPlayableFlows, type PlayableFlow } from "./flows";
 import { type DigitalManifest } from "./digital/manifest";
 import { type EmulatorPlatform } from "./digital/platform";
-import { allActions, type FlowModel } from "./flow/model";
-import { type FlowRuntime } from "./flow/run";
 import { EventStreams, resumePoint } from "./sse";
 
 export interface EmulatorOptions {
-  /** The rendered flow (`architect-flow.yaml`). */
+  /** The rendered flow (`architect-flow.yaml`): what a conversation plays unless it picks another bot. */
   flowYaml: string;
+  /** Flows of other bots of the bot list (`npm start` renders the stack's flow once per bot); a conversation picks one by its bot id. */
+  moreFlows?: FlowFile[];
   /** The Bot Connector's bot list (`bot-list.json`), parsed; the Digital Bot Connector reads it from the bot instead (`digital`). */
   botList?: unknown;
   /** File names for error messages. */
@@ -61,7 +66,10 @@ export interface EmulatorOptions {
 
 export interface Emulator {
   app: FastifyInstance;
+  /** The default flow. */
   flow: FlowModel;
+  /** Every flow, the default first. */
+  flows: PlayableFlow[];
   conversations: Conversations;
   /** Listens (default 127.0.0.1) and returns the base URL. */
   listen(port: number, host?: string): Promise<string>;
@@ -87,6 +95,7 @@ const startBody = {
   type: ["object", "null"],
   additionalProperties: false,
   properties: {
+    bot: { type: "string", maxLength: 100 },
     language: { type: "string", maxLength: 35 },
     participantData: { type: "object", maxProperties: 50, additionalProperties: { type: "string", maxLength: 4000 } },
   },
@@ -119,7 +128,7 @@ class HttpError extends Error {
   }
 }
 
-/** Whether the bot showed a button with this payload in this conversation (cards stay clickable, §6.8). */
+/** Whether the bot showed a button with this payload in this conversation (cards stay clickable: genesys-bot-connector.md#gotchas). */
 function wasOffered(conversation: Conversation, type: "QuickReply" | "Button", payload: string): boolean {
   return conversation.events.some((e) => {
     if (e.type !== "message") return false;
@@ -134,44 +143,44 @@ function wasOffered(conversation: Conversation, type: "QuickReply" | "Button", p
 /** Loads the flow and the bot list (throwing FlowLoadError / BotListError with every problem) and builds the server. */
 export function createEmulator(options: EmulatorOptions): Emulator {
   const sources = options.sources ?? { flow: "architect-flow.yaml", botList: "bot-list.json" };
-  const flow = loadFlow(options.flowYaml, sources.flow);
   const digital = options.digital;
-  const calls = allActions(flow.actions).filter((a) => a.type === "callBotConnector");
-  if (calls.some((a) => (a.digital !== undefined) !== (digital !== undefined))) {
-    throw new FlowLoadError(sources.flow, [
-      digital
-        ? "the flow calls the Bot Connector (v1), but the emulator was started for the Digital Bot Connector (v2); render the flow with genesysProtocol v2"
-        : "the flow calls the Digital Bot Connector (v2); start the emulator with its manifest and Platform API (LOCAL_PROTOCOL=v2)",
-    ]);
-  }
-  const botList = digital ? digital.manifest.botList : parseBotList(options.botList, sources.botList);
-  const bindings = bindFlowToBotList(flow, botList, sources.flow);
-  const runtime: FlowRuntime = {
-    flow,
-    bindings,
-    endpoint: options.botConnector,
-    ...(digital ? { digital: { platform: digital.platform, attachments: digital.attachments ?? false } } : {}),
-    botResponseTimeoutMs: options.botResponseTimeoutMs ?? DEFAULT_BOT_RESPONSE_TIMEOUT_MS,
-    ...(options.followUpTimeoutMs !== undefined ? { followUpTimeoutMs: options.followUpTimeoutMs } : {}),
-    autoStart: options.autoStart ?? true,
-  };
-  const conversations = new Conversations(runtime, options.maxConversations ?? 200);
+  const flows = loadPlayableFlows({
+    files: [{ yaml: options.flowYaml, source: sources.flow }, ...(options.moreFlows ?? [])],
+    botList: digital ? digital.manifest.botList : parseBotList(options.botList, sources.botList),
+    botListSource: digital ? `${options.botConnector.url}/bots` : sources.botList,
+    protocol: digital ? "v2" : "v1",
+    runtime: {
+      endpoint: options.botConnector,
+      ...(digital ? { digital: { platform: digital.platform, attachments: digital.attachments ?? false } } : {}),
+      botResponseTimeoutMs: options.botResponseTimeoutMs ?? DEFAULT_BOT_RESPONSE_TIMEOUT_MS,
+      ...(options.followUpTimeoutMs !== undefined ? { followUpTimeoutMs: options.followUpTimeoutMs } : {}),
+      autoStart: options.autoStart ?? true,
+    },
+    ...(options.messenger?.botDisplayName !== undefined ? { botDisplayName: options.messenger.botDisplayName } : {}),
+  });
+  const main = flows[0] as PlayableFlow;
+  const flow = main.runtime.flow;
+  const conversations = new Conversations(main.runtime, options.maxConversations ?? 200);
   const maxCustomerMessages = options.maxCustomerMessages ?? 500;
   const streams = new EventStreams();
   const staticFiles = new Map(Object.entries(STATIC_FILES).map(([route, f]) => [route, { type: f.type, body: readFileSync(path.join(PUBLIC_DIR, f.file)) }]));
-  const call = [...bindings.entries()][0];
+  const primaryColor = options.messenger?.primaryColor ?? "#1d5aa6";
+  const describe = (f: PlayableFlow) => ({
+    flow: f.info.flow,
+    bot: f.info.bot,
+    integration: f.info.integration,
+    participantDataRead: f.info.participantDataRead,
+    messenger: { botDisplayName: f.info.botDisplayName, primaryColor },
+  });
   const info = {
     /** v1: the Bot Connector; v2: the Digital Bot Connector. */
     protocol: digital ? "v2" : "v1",
-    flow: { name: flow.name, defaultLanguage: flow.defaultLanguage, languages: flow.supportedLanguages },
-    bot: call ? { ...call[1].bot, version: call[1].version.version, intents: call[1].version.intents.map((i) => i.name) } : undefined,
-    integration: call?.[0].integration,
+    ...describe(main),
     botConnectorUrl: options.botConnector.url,
-    autoStart: runtime.autoStart,
-    participantDataRead: allActions(flow.actions).flatMap((a) => (a.type === "getParticipantData" ? a.attributes.map((x) => x.attribute) : [])),
-    messenger: { botDisplayName: options.messenger?.botDisplayName ?? call?.[1].bot.name ?? "Bot", primaryColor: options.messenger?.primaryColor ?? "#1d5aa6" },
+    autoStart: main.runtime.autoStart,
     channels: Object.entries(CHANNELS).map(([id, label]) => ({ id, label })),
     channelRules: describeChannelRules(),
+    bots: flows.map((f) => ({ id: f.botId, ...describe(f) })),
   };
 
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 64 * 1024 });
@@ -205,13 +214,17 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   };
   const view = (c: Conversation, after = 0) => ({ id: c.id, status: c.status, endReason: c.endReason ?? null, language: c.language, events: c.eventsAfter(after) });
 
-  app.post<{ Body: { language?: string; participantData?: Record<string, string> } | null }>("/api/conversations", { schema: { body: startBody } }, async (request, reply) => {
-    const requested = (request.body?.language ?? flow.defaultLanguage).toLowerCase();
-    if (!flow.supportedLanguages.includes(requested)) {
-      throw new HttpError(400, "unsupported_language", `the flow supports ${flow.supportedLanguages.join(", ")}, not ${requested}`);
+  app.post<{ Body: { bot?: string; language?: string; participantData?: Record<string, string> } | null }>("/api/conversations", { schema: { body: startBody } }, async (request, reply) => {
+    const botId = request.body?.bot;
+    const picked = botId === undefined ? main : flows.find((f) => f.botId === botId);
+    if (!picked) throw new HttpError(400, "unknown_bot", `the emulator plays the flows of ${flows.map((f) => f.botId).join(", ")}, not of ${botId}`);
+    const pickedFlow = picked.runtime.flow;
+    const requested = (request.body?.language ?? pickedFlow.defaultLanguage).toLowerCase();
+    if (!pickedFlow.supportedLanguages.includes(requested)) {
+      throw new HttpError(400, "unsupported_language", `the flow supports ${pickedFlow.supportedLanguages.join(", ")}, not ${requested}`);
     }
-    const conversation = await conversations.start(requested, request.body?.participantData ?? {});
-    return reply.code(201).send(view(conversation));
+    const conversation = await conversations.start(requested, request.body?.participantData ?? {}, picked.runtime);
+    return reply.code(201).send({ ...view(conversation), bot: picked.botId });
   });
 
   app.get<{ Params: { id: string }; Querystring: { after?: number } }>(
@@ -240,6 +253,16 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     },
   );
 
+  app.post<{ Params: { id: string } }>("/api/conversations/:id/follow-up-timeout", { schema: { params: idParams } }, async (request) => {
+    const conversation = find(request.params.id);
+    const before = conversation.events.length;
+    if (!conversation.fireFollowUpTimeout()) {
+      throw new HttpError(409, "not_waiting", "the flow is not waiting for the customer's answer to the bot, so there is no follow-up timeout to fire");
+    }
+    await conversation.whenIdle();
+    return { status: conversation.status, endReason: conversation.endReason ?? null, events: conversation.eventsAfter(before) };
+  });
+
   app.get<{ Params: { id: string }; Querystring: { after?: number } }>(
     "/api/conversations/:id/events",
     { schema: { params: idParams, querystring: { type: "object", properties: { after: { type: "integer", minimum: 0 } } } } },
@@ -258,6 +281,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   return {
     app,
     flow,
+    flows,
     conversations,
     async listen(port, host = "127.0.0.1") {
       return app.listen({ port, host });

@@ -10,109 +10,54 @@
  * reading one throws. Each check reads only what it needs and skips what it cannot know yet; `pulumi up` runs
  * the same policies again with every value known, before each resource is created.
  */
+import { type PolicyResource, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
+import { reachesInternet } from "./cidr";
+import { genesysPolicies } from "./genesys";
+import { hardeningPolicies } from "./hardening";
+import { iamPolicies } from "./iam";
+import { productionPolicies } from "./production";
+import { secretInputPaths } from "./secrets/secretInputs";
+import { DEFAULT_LIMITS, scanForSecrets } from "./secrets/scan";
 import {
-  type PolicyResource,
-  type ReportViolation,
-  type ResourceValidation,
-  type ResourceValidationArgs,
-  type ResourceValidationPolicy,
-  type StackValidationPolicy,
-} from "@pulumi/policy";
+  asList,
+  containersOf,
+  forTypes,
+  isDynamic,
+  isOneOf,
+  PRODUCTION_STACKS_PROPERTY,
+  type ProductionConfig,
+  productionStack,
+  type Props,
+  resourceLabel,
+  TYPES,
+  validateByType,
+  whenKnown,
+  whenKnownAsync,
+} from "./support";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- resource inputs are untyped JSON
-type Props = Record<string, any>;
-
-/** A type and the aliases the AWS provider keeps for it (a stack may use any of them). */
-const TYPES = {
-  listener: ["aws:lb/listener:Listener", "aws:alb/listener:Listener", "aws:elasticloadbalancingv2/listener:Listener"],
-  loadBalancer: ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer", "aws:elasticloadbalancingv2/loadBalancer:LoadBalancer"],
-  apiDomainName: ["aws:apigatewayv2/domainName:DomainName"],
-  ecsService: ["aws:ecs/service:Service"],
-  taskDefinition: ["aws:ecs/taskDefinition:TaskDefinition"],
-  subnet: ["aws:ec2/subnet:Subnet"],
-  securityGroup: ["aws:ec2/securityGroup:SecurityGroup"],
-  ingressRule: ["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"],
-  legacyRule: ["aws:ec2/securityGroupRule:SecurityGroupRule"],
-  logGroup: ["aws:cloudwatch/logGroup:LogGroup"],
-  table: ["aws:dynamodb/table:Table"],
-  repository: ["aws:ecr/repository:Repository"],
-  messengerDeployment: ["genesyscloud:index/webdeploymentsDeployment:WebdeploymentsDeployment"],
-  integration: ["genesyscloud:index/integration:Integration"],
-  oauthClient: ["genesyscloud:index/oauthClient:OauthClient"],
-} as const;
-
-/** Dynamic resources share one provider type (older SDKs: exactly `pulumi-nodejs:dynamic:Resource`). */
-const isDynamic = (type: string) => type === "pulumi-nodejs:dynamic:Resource" || type.startsWith("pulumi-nodejs:dynamic/");
+export { DEFAULT_PRODUCTION_STACKS, stackOfUrn } from "./support";
 
 /** TLS 1.3 with TLS 1.2 at least, forward-secret ciphers (not the Ext variants, which keep CBC and SHA-1 suites). */
 export const MODERN_TLS_POLICY = /^ELBSecurityPolicy-TLS13-1-[23]-(?!Ext)[A-Za-z0-9-]+$/;
 export const RECOMMENDED_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
-/** Stacks whose names mark production, unless the policy config says otherwise. */
-export const DEFAULT_PRODUCTION_STACKS = ["prod", "production"];
 export const TOKEN_LIFETIME_SECONDS = { min: 300, max: 86400 };
 
-/** Environment names that hold credentials, and the suffixes that only describe one (a header's name, an ARN). */
-const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|CREDENTIAL|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY)/i;
-const DESCRIBES_A_SECRET = /(_HEADER|_NAME|_ARN|_ID|_URL|_URI|_PATH|_FILE|_REGION|_TTL|_SECONDS|_MS)$/i;
-/** Values that are credentials whatever their name. */
-const SECRET_VALUE = [/^AKIA[0-9A-Z]{16}$/, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, /^(ghp|gho|github_pat|xox[abp])_[A-Za-z0-9_]{16,}/];
-
-/** The analyzer's UnknownValueError (not in the SDK's type declarations): it carries the sentinel it met. */
-const isUnknownError = (e: unknown) => typeof e === "object" && e !== null && "unknownTypeSentinel" in e;
-
-/** Runs a check; a value it reads that a preview cannot know yet skips it (it runs again, with values, in `pulumi up`). */
-function whenKnown(check: () => void): void {
-  try {
-    check();
-  } catch (e) {
-    if (!isUnknownError(e)) throw e;
-  }
-}
-
-interface Check {
-  /** The resource types the check is for. */
-  applies: (type: string) => boolean;
-  check: (props: Props, args: ResourceValidationArgs, report: ReportViolation) => void;
-}
-
-/** A check of these types. */
-const forTypes = (types: readonly string[], check: Check["check"]): Check => ({ applies: (type) => types.includes(type), check });
-
-/** One validation per policy, running the checks for the resource's type; not applicable to any other type. */
-function validateByType(...checks: Check[]): ResourceValidation {
-  return (args, report) => {
-    const matching = checks.filter((c) => c.applies(args.type));
-    if (matching.length === 0) args.notApplicable(`not a resource type this policy checks`);
-    for (const c of matching) c.check(args.props, args, report);
-  };
-}
-
-/** The stack name inside a URN (`urn:pulumi:<stack>::<project>::...`). */
-export function stackOfUrn(urn: string): string | undefined {
-  return /^urn:pulumi:([^:]+)::/.exec(urn)?.[1];
-}
-
-const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
-
-const containersOf = (props: Props): Props[] => {
-  const raw = props.containerDefinitions;
-  const parsed: unknown = typeof raw === "string" ? JSON.parse(raw) : raw;
-  return Array.isArray(parsed) ? (parsed as Props[]) : [];
-};
-
-const WORLD = ["0.0.0.0/0", "::/0"];
 const PUBLIC_PORTS = [80, 443];
 
-/** An ingress from the whole internet to anything but 443 (or 80, which only redirects) is a way around the load balancer. */
-function openIngressProblem(cidrs: string[], protocol: string, fromPort: number | undefined, toPort: number | undefined): string | undefined {
-  const open = cidrs.filter((c) => WORLD.includes(String(c).trim()));
+/**
+ * An ingress from the internet (any range beyond the private networks, not only 0.0.0.0/0) to anything but 443
+ * (or 80, which only redirects) is a way around the load balancer.
+ */
+function openIngressProblem(cidrs: unknown[], rawProtocol: unknown, fromPort: number | undefined, toPort: number | undefined): string | undefined {
+  const open = cidrs.filter((c) => c !== undefined && c !== null && reachesInternet(String(c))).map(String);
   if (open.length === 0) return undefined;
+  const protocol = String(rawProtocol).toLowerCase();
   const tcp = protocol === "tcp" || protocol === "6";
-  if (tcp && fromPort !== undefined && fromPort === toPort && PUBLIC_PORTS.includes(fromPort)) return undefined;
+  if (tcp && fromPort !== undefined && fromPort === toPort && PUBLIC_PORTS.includes(Number(fromPort))) return undefined;
   const everything = protocol === "-1" || protocol === "all";
   const ports = everything || fromPort === undefined ? "every port" : fromPort === toPort ? `port ${fromPort}` : `ports ${fromPort}-${toPort}`;
-  return `allows ${ports} (${everything ? "every protocol" : protocol}) from ${open.join(" and ")}; only a load balancer's 443 (and 80 for the HTTPS redirect) may be open to the internet. Open the service port to the load balancer's security group instead (referencedSecurityGroupId)`;
+  return `allows ${ports} (${everything ? "every protocol" : protocol}) from ${open.join(" and ")}, which reaches beyond the private networks; only a load balancer's 443 (and 80 for the HTTPS redirect) may be open to the internet. Open the service port to the load balancer's security group instead (referencedSecurityGroupId)`;
 }
 
 export const httpsModernTls: ResourceValidationPolicy = {
@@ -142,28 +87,60 @@ export const httpsModernTls: ResourceValidationPolicy = {
   ),
 };
 
+const REDIRECT_TO_HTTPS = `{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }`;
+
+/** Every action redirects to HTTPS (a fixed response or a forward would answer over plain HTTP). */
+const onlyRedirects = (actions: unknown) => {
+  const list = asList<Props>(actions as Props[]);
+  return list.length > 0 && list.every((a) => a.type === "redirect" && a.redirect?.protocol === "HTTPS");
+};
+
 export const publicHttpRedirectsToHttps: StackValidationPolicy = {
   name: "public-http-redirects-to-https",
-  description: "On an internet-facing load balancer, a plain HTTP listener only redirects to HTTPS.",
+  description: "On an internet-facing load balancer, a plain HTTP listener only redirects to HTTPS: its default actions and every rule of it.",
   enforcementLevel: "mandatory",
   severity: "high",
   validateStack: (args, report) => {
-    const loadBalancers = args.resources.filter((r) => (TYPES.loadBalancer as readonly string[]).includes(r.type));
-    const byArn = new Map<string, PolicyResource>();
-    for (const lb of loadBalancers) whenKnown(() => typeof lb.props.arn === "string" && byArn.set(lb.props.arn, lb));
-    for (const listener of args.resources.filter((r) => (TYPES.listener as readonly string[]).includes(r.type))) {
+    const ofType = (types: readonly string[]) => args.resources.filter((r) => isOneOf(types, r.type));
+    const byArn = (resources: PolicyResource[]) => {
+      const map = new Map<string, PolicyResource>();
+      for (const r of resources) whenKnown(() => typeof r.props.arn === "string" && map.set(r.props.arn, r));
+      return map;
+    };
+    const loadBalancers = ofType(TYPES.loadBalancer);
+    const loadBalancerByArn = byArn(loadBalancers);
+    /** Plain HTTP listeners of internet-facing load balancers, with their load balancer. */
+    const publicHttp = new Map<PolicyResource, PolicyResource>();
+    for (const listener of ofType(TYPES.listener)) {
       whenKnown(() => {
-        if (listener.props.protocol !== "HTTP") return;
-        const lb = listener.propertyDependencies?.loadBalancerArn?.find((d) => loadBalancers.includes(d)) ?? byArn.get(listener.props.loadBalancerArn);
+        const lb = listener.propertyDependencies?.loadBalancerArn?.find((d) => loadBalancers.includes(d)) ?? loadBalancerByArn.get(listener.props.loadBalancerArn);
         if (!lb || lb.props.internal === true) return;
-        const actions = asList<Props>(listener.props.defaultActions);
-        const redirects = actions.length > 0 && actions.every((a) => a.type === "redirect" && a.redirect?.protocol === "HTTPS");
-        if (!redirects) {
+        // An application load balancer's listener without a protocol is plain HTTP.
+        const application = (lb.props.loadBalancerType ?? "application") === "application";
+        const protocol = listener.props.protocol ?? (application ? "HTTP" : undefined);
+        if (protocol === "HTTP") publicHttp.set(listener, lb);
+      });
+    }
+    for (const [listener, lb] of publicHttp) {
+      whenKnown(() => {
+        if (!onlyRedirects(listener.props.defaultActions)) {
           report(
-            `HTTP listener ${listener.name} on the internet-facing load balancer ${lb.name} serves plain HTTP; make its only default action { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }`,
+            `${resourceLabel(listener.type, listener.name)}: defaultActions serve plain HTTP on the internet-facing load balancer ${lb.name}; make its only default action ${REDIRECT_TO_HTTPS}`,
             listener.urn,
           );
         }
+      });
+    }
+    const listeners = [...publicHttp.keys()];
+    const listenerByArn = byArn(listeners);
+    for (const rule of ofType(TYPES.listenerRule)) {
+      whenKnown(() => {
+        const listener = rule.propertyDependencies?.listenerArn?.find((d) => listeners.includes(d)) ?? listenerByArn.get(rule.props.listenerArn);
+        if (!listener || onlyRedirects(rule.props.actions)) return;
+        report(
+          `${resourceLabel(rule.type, rule.name)}: actions serve plain HTTP on the HTTP listener ${listener.name} of the internet-facing load balancer ${publicHttp.get(listener)!.name}; attach the rule to the HTTPS listener, or make its only action ${REDIRECT_TO_HTTPS}`,
+          rule.urn,
+        );
       });
     }
   },
@@ -193,30 +170,44 @@ export const ecsTasksPrivate: ResourceValidationPolicy = {
   ),
 };
 
+/** The inline rules of a security group (or of the VPC's default one) that let traffic in from the internet. */
+function inlineIngressProblems(props: Props): string[] {
+  return asList<Props>(props.ingress)
+    .map((rule, i) => {
+      const problem = openIngressProblem([...asList(rule.cidrBlocks), ...asList(rule.ipv6CidrBlocks)], rule.protocol, rule.fromPort, rule.toPort);
+      return problem && `ingress[${i}] ${problem}`;
+    })
+    .filter((p): p is string => p !== undefined);
+}
+
 export const ingressOnlyHttpsFromInternet: ResourceValidationPolicy = {
   name: "ingress-only-https-from-internet",
-  description: "Security groups open only 443 (and 80 for the redirect) to the internet; everything else comes from another security group.",
+  description:
+    "Security groups, of every resource type, open only 443 (and 80 for the redirect) to the internet, any range beyond the private networks counting as the internet; the VPC's default security group allows nothing.",
   enforcementLevel: "mandatory",
   severity: "critical",
   validateResource: validateByType(
     forTypes(TYPES.ingressRule, (props, _args, report) =>
       whenKnown(() => {
-        const problem = openIngressProblem([props.cidrIpv4, props.cidrIpv6].filter((c) => c !== undefined), String(props.ipProtocol), props.fromPort, props.toPort);
-        if (problem) report(`the rule ${problem}`);
+        const problem = openIngressProblem([props.cidrIpv4, props.cidrIpv6], props.ipProtocol, props.fromPort, props.toPort);
+        if (problem) report(`the rule (cidrIpv4/cidrIpv6) ${problem}`);
       }),
     ),
     forTypes(TYPES.legacyRule, (props, _args, report) =>
       whenKnown(() => {
         if (props.type !== "ingress") return;
-        const problem = openIngressProblem([...asList<string>(props.cidrBlocks), ...asList<string>(props.ipv6CidrBlocks)], String(props.protocol), props.fromPort, props.toPort);
-        if (problem) report(`the rule ${problem}`);
+        const problem = openIngressProblem([...asList(props.cidrBlocks), ...asList(props.ipv6CidrBlocks)], props.protocol, props.fromPort, props.toPort);
+        if (problem) report(`the rule (cidrBlocks) ${problem}`);
       }),
     ),
-    forTypes(TYPES.securityGroup, (props, _args, report) =>
+    forTypes(TYPES.securityGroup, (props, _args, report) => whenKnown(() => inlineIngressProblems(props).forEach((p) => report(p)))),
+    forTypes(TYPES.defaultSecurityGroup, (props, _args, report) =>
       whenKnown(() => {
-        for (const rule of asList<Props>(props.ingress)) {
-          const problem = openIngressProblem([...asList<string>(rule.cidrBlocks), ...asList<string>(rule.ipv6CidrBlocks)], String(rule.protocol), rule.fromPort, rule.toPort);
-          if (problem) report(`an inline ingress rule ${problem}`);
+        // Whatever is launched without a security group lands in the default one: it must stay closed (CIS AWS 5.4).
+        const problems = inlineIngressProblems(props);
+        problems.forEach((p) => report(`the VPC's default security group: ${p}`));
+        if (problems.length === 0 && (asList(props.ingress).length > 0 || asList(props.egress).length > 0)) {
+          report("the VPC's default security group has rules; set ingress: [] and egress: [] so anything launched without a group of its own can neither be reached nor reach out");
         }
       }),
     ),
@@ -292,49 +283,82 @@ export const containersNonRootReadOnly: ResourceValidationPolicy = {
   )),
 };
 
-/** A plain value that must not be: named like a credential, or shaped like one. */
-function plainSecretProblem(name: string, value: unknown): string | undefined {
-  if (typeof value !== "string" || value === "") return undefined;
-  if (SECRET_NAME.test(name) && !DESCRIBES_A_SECRET.test(name)) return `${name} looks like a credential`;
-  if (SECRET_VALUE.some((re) => re.test(value))) return `${name} holds what looks like a credential`;
-  return undefined;
+interface SecretsConfig {
+  /** More `type:path` inputs that hold secrets by design (kept encrypted by their provider). */
+  secretInputs?: string[];
+  maxScannedCharacters?: number;
+}
+
+/** Whether a path is, or sits inside, an input that holds a secret by design. */
+const underAny = (paths: string[]) => (path: string) => paths.some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
+
+/** The fix for a credential found at this path of a resource of this type. */
+function secretFix(type: string, path: string, name: string | undefined): string {
+  if (isOneOf(TYPES.taskDefinition, type) && /\.environment\[\d+\]/.test(path)) {
+    return `move it to the container's secrets: [{ name: "${name ?? "<NAME>"}", valueFrom: <Secrets Manager secret ARN> }]`;
+  }
+  if (isDynamic(type)) return "read credentials when the provider runs (stack config or environment), never pass them as inputs";
+  return "keep the value in Secrets Manager (or an SSM SecureString parameter) and pass its ARN, or give it through an input the provider keeps secret";
 }
 
 export const secretsByReferenceOnly: ResourceValidationPolicy = {
   name: "secrets-by-reference-only",
-  description: "Containers get secrets by reference (Secrets Manager or SSM ARNs), never as plain environment values; dynamic resources carry no credentials.",
+  description:
+    "No input of any resource, at any depth (JSON inside strings included), holds a credential in plain text, found by its shape (secretlint's recommended rules, JSON Web Tokens, HTTP Authorization credentials) or by its variable name; containers get secrets by ARN. Inputs their provider keeps secret (a secret's value) are where credentials belong.",
   enforcementLevel: "mandatory",
   severity: "critical",
-  validateResource: validateByType(
-    forTypes(TYPES.taskDefinition, (props, _args, report) =>
-      whenKnown(() => {
-        for (const c of containersOf(props)) {
-          for (const env of asList<Props>(c.environment)) {
-            const problem = plainSecretProblem(String(env.name), env.value);
-            if (problem) {
-              report(`container ${String(c.name)}: ${problem} in plain text (it would sit in the task definition and the state); move it to secrets: [{ name: "${String(env.name)}", valueFrom: <Secrets Manager secret ARN> }]`);
-            }
-          }
-          for (const s of asList<Props>(c.secrets)) {
-            if (typeof s.valueFrom !== "string" || !/^arn:aws[a-z-]*:(secretsmanager|ssm):/.test(s.valueFrom)) {
-              report(`container ${String(c.name)}: secret ${String(s.name)} is not a reference; valueFrom must be a Secrets Manager secret or SSM parameter ARN`);
-            }
-          }
-        }
-      }),
-    ),
-    {
-      applies: isDynamic,
-      check: (props, _args, report) =>
-        whenKnown(() => {
-          for (const [name, value] of Object.entries(props)) {
-            if (name === "__provider") continue;
-            const problem = plainSecretProblem(name, value);
-            if (problem) report(`dynamic resource input ${problem}; read credentials when the provider runs (stack config or environment), never pass them as inputs`);
-          }
-        }),
+  configSchema: {
+    properties: {
+      secretInputs: {
+        type: "array",
+        items: { type: "string", pattern: "^[^:\\s]+:[^:\\s]+:[^:\\s]+:[^\\s]+$" },
+        default: [],
+        description: "More inputs that hold secrets by design, as <type token>:<path>, e.g. mycloud:index/thing:Thing:apiKey.",
+      },
+      maxScannedCharacters: {
+        type: "integer",
+        minimum: 1024,
+        default: DEFAULT_LIMITS.maxBytes,
+        description: "Most characters of one resource's string inputs looked through; a resource with more is reported, not skipped.",
+      },
     },
-  ),
+  },
+  validateResource: [
+    validateByType(
+      forTypes(TYPES.taskDefinition, (props, _args, report) =>
+        whenKnown(() => {
+          containersOf(props).forEach((c, i) => {
+            asList<Props>(c.secrets).forEach((s, j) => {
+              if (typeof s.valueFrom !== "string" || !/^arn:aws[a-z-]*:(secretsmanager|ssm):/.test(s.valueFrom)) {
+                report(`containerDefinitions[${i}].secrets[${j}] (${String(s.name)}) is not a reference; set valueFrom to a Secrets Manager secret or SSM parameter ARN`);
+              }
+            });
+          });
+        }),
+      ),
+    ),
+    async (args, report) => {
+      // Every resource type: credentials hide wherever a structure can hold a string.
+      await whenKnownAsync(async () => {
+        const config = args.getConfig<SecretsConfig>();
+        const extra = (config.secretInputs ?? []).filter((entry) => entry.startsWith(`${args.type}:`)).map((entry) => entry.slice(args.type.length + 1));
+        const result = await scanForSecrets(args.props, {
+          exempt: underAny([...secretInputPaths(args.type), ...extra]),
+          topLevelKeysAreNames: isDynamic(args.type),
+          limits: { ...DEFAULT_LIMITS, maxBytes: config.maxScannedCharacters ?? DEFAULT_LIMITS.maxBytes },
+        });
+        const label = resourceLabel(args.type, args.name);
+        const exposure = "in plain text (anyone who can read the resource sees it, and the state keeps it unencrypted)";
+        for (const f of result.findings) {
+          const what = f.byName ? `${f.path}: ${f.name} is named like a credential and set ${exposure}` : `${f.path}${f.name ? ` (${f.name})` : ""} holds ${f.what} ${exposure}`;
+          report(`${label}: ${what}; ${secretFix(args.type, f.path, f.name)}`);
+        }
+        if (result.limitReached !== undefined) {
+          report(`${label}: its inputs are too large to look through for credentials (${result.limitReached}); split the resource, or raise maxScannedCharacters in this policy's config`);
+        }
+      });
+    },
+  ],
 };
 
 export const ecsDeploymentCircuitBreaker: ResourceValidationPolicy = {
@@ -354,28 +378,53 @@ export const ecsDeploymentCircuitBreaker: ResourceValidationPolicy = {
   )),
 };
 
+/** Why an allowed-domain entry lets more sites embed the Messenger than the one it names, or undefined. */
+function domainEntryProblem(entry: string, allowSubdomainWildcards: boolean): string | undefined {
+  const domain = entry.trim().toLowerCase();
+  if (domain === "") return "is empty";
+  if (domain === "localhost" || domain.startsWith("localhost:") || /^127\.|^\[?::1\]?$/.test(domain)) return "is the visitor's own machine, where any local page could embed it";
+  if (!domain.includes("*")) return undefined;
+  const wildcardSubdomain = /^\*\.[^*]+\.[^*]+$/.test(domain);
+  if (wildcardSubdomain && allowSubdomainWildcards) return undefined;
+  return wildcardSubdomain ? "is a wildcard: every subdomain, including ones others control, could embed it" : "is a wildcard that matches sites of anyone";
+}
+
+interface MessengerConfig extends ProductionConfig {
+  allowSubdomainWildcards?: boolean;
+}
+
 export const messengerNotOpenInProduction: ResourceValidationPolicy = {
   name: "messenger-not-open-in-production",
-  description: "In production stacks the Web Messenger loads only on listed domains.",
+  description: "In production stacks the Web Messenger loads only on listed domains, each named exactly (no wildcard, no localhost).",
   enforcementLevel: "mandatory",
   severity: "high",
   configSchema: {
     properties: {
-      productionStacks: { type: "array", items: { type: "string" }, default: DEFAULT_PRODUCTION_STACKS, description: "Names of the production stacks." },
+      ...PRODUCTION_STACKS_PROPERTY,
+      allowSubdomainWildcards: { type: "boolean", default: false, description: "Accept entries such as *.shop.example.com (every subdomain of one registered domain)." },
     },
   },
-  validateResource: validateByType(forTypes(TYPES.messengerDeployment, (props, args, report) => {
-    const production = args.getConfig<{ productionStacks?: string[] }>().productionStacks ?? DEFAULT_PRODUCTION_STACKS;
-    const stack = stackOfUrn(args.urn);
-    if (stack === undefined || !production.includes(stack)) return;
-    whenKnown(() => {
-      if (props.allowAllDomains === true) {
-        report(`the Messenger of production stack ${stack} loads on every domain; set allowAllDomains: false and list the sites in allowedDomains (genesysMessengerAllowedDomains)`);
-      } else if (asList(props.allowedDomains).length === 0) {
-        report(`the Messenger of production stack ${stack} lists no allowed domain; list the sites that embed it in allowedDomains (genesysMessengerAllowedDomains)`);
-      }
-    });
-  })),
+  validateResource: validateByType(
+    forTypes(TYPES.messengerDeployment, (props, args, report) => {
+      const config = args.getConfig<MessengerConfig>();
+      const stack = productionStack(args.urn, config);
+      if (stack === undefined) return;
+      whenKnown(() => {
+        if (props.allowAllDomains === true) {
+          report(`the Messenger of production stack ${stack} loads on every domain; set allowAllDomains: false and list the sites in allowedDomains (genesysMessengerAllowedDomains)`);
+          return;
+        }
+        const domains = asList<unknown>(props.allowedDomains);
+        if (domains.length === 0) {
+          report(`the Messenger of production stack ${stack} lists no allowed domain; list the sites that embed it in allowedDomains (genesysMessengerAllowedDomains)`);
+        }
+        domains.forEach((domain, i) => {
+          const problem = domainEntryProblem(String(domain), config.allowSubdomainWildcards ?? false);
+          if (problem) report(`allowedDomains[${i}] "${String(domain)}" ${problem}; list the exact host names of the production sites (genesysMessengerAllowedDomains)`);
+        });
+      });
+    }),
+  ),
 };
 
 /** Every URL among an integration's config properties (the Handle Utterance URI's key is the type's own). */
@@ -452,4 +501,8 @@ export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> =
   messengerNotOpenInProduction,
   botConnectorEnabledHttps,
   oauthTokenLifetime,
+  ...iamPolicies,
+  ...genesysPolicies,
+  ...hardeningPolicies,
+  ...productionPolicies,
 ];

@@ -13,7 +13,7 @@ import path from "node:path";
 import { GenesysAuthError, GenesysNetworkError, GenesysPlatformClient, type PlatformApi } from "../service/src/genesys";
 import { diagnose, formatFindings, gatherOrgFacts, type Finding } from "../components/genesys/tooling/doctor";
 import { requiredPermissions } from "../components/genesys/tooling/permissions";
-import { readStackConfig, UnknownStackError } from "../components/genesys/tooling/stackFile";
+import { readStackConfig, StackFileError, UnknownStackError } from "../components/genesys/tooling/stackFile";
 import { formatProblems, parseGenesysSettings, serviceClientRoles, type GenesysSettings } from "../stacks/settings/genesys";
 
 export class DoctorSetupError extends Error {
@@ -84,7 +84,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     out.write(problems === 0 ? `\nstack ${stack}: no problems found\n` : `\nstack ${stack}: ${problems} problem(s)\n`);
     return problems === 0 ? 0 : 1;
   } catch (err) {
-    const known = [DoctorSetupError, UnknownStackError, GenesysAuthError, GenesysNetworkError].some((k) => err instanceof k);
+    const known = [DoctorSetupError, UnknownStackError, StackFileError, GenesysAuthError, GenesysNetworkError].some((k) => err instanceof k);
     process.stderr.write(`doctor: ${known ? (err as Error).message : String((err as Error).stack ?? err)}\n`);
     return 2;
   }

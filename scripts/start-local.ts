@@ -1,14 +1,16 @@
 /**
  * `npm start`: the whole thing on one machine, no cloud and no credentials.
  *
- * 1. Renders the local stack's artifacts with the code of `npm run synth` into `out/<stack>/` (the flow and bot
- *    list `pulumi up` would deploy).
+ * 1. Renders the local stack's flow once for each bot of BOTS_DIR, and the bot list, with the code of
+ *    `npm run synth` (scripts/localStack.ts), into the stack's output folder.
  * 2. Starts the endpoint service in local mode: the bots of BOTS_DIR, an in-memory session store, a verify token
  *    generated for this run (or VERIFY_TOKEN), the stack's verify-token header.
- * 3. Starts the Genesys emulator playing that flow against the service, and prints the chat page's URL and the
+ * 3. Starts the Genesys emulator playing those flows against the service, and prints the chat page's URL and the
  *    Bot Connector endpoint.
  *
- * Ctrl-C or SIGTERM stops the emulator first (no new turns), then the service.
+ * It stops completely on Ctrl-C, on SIGTERM or SIGINT, and when the process that started it goes away: npm runs
+ * scripts through `sh -c`, and a shell killed by a signal does not pass it on, so `kill <npm's pid>` would
+ * otherwise leave this process holding both ports.
  *
  * Environment: LOCAL_STACK [dev] (the stack whose flow is played), LOCAL_PROTOCOL [the stack's genesysProtocol]
  * (v1: the Bot Connector; v2: the Digital Bot Connector, with the emulator's own Platform API on
@@ -16,22 +18,21 @@
  * [127.0.0.1], PORT [8080] and HOST [127.0.0.1] of the service, BOTS_DIR [service/bots], SYNTH_OUT_DIR [out],
  * LOG_LEVEL [info] (the service's JSON logs), VERIFY_TOKEN (optional).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { ConfigError } from "../service/src/config";
 import { start } from "../service/src/main";
 import { TURN_ROUTE } from "../service/src/server";
-import { BotDefinitionError } from "../service/src/bots/load";
-import { readStackConfig, UnknownStackError } from "../components/genesys/tooling/stackFile";
-import { parseGenesysSettings } from "../stacks/settings/genesys";
 import { readArtifacts } from "../emulator/artifacts";
 import { BotListError } from "../emulator/botList";
 import { createEmulator, type Emulator } from "../emulator/emulator";
 import { FlowLoadError } from "../emulator/flow/load";
 import { connectDigital, LOCAL_PROTOCOLS, protocolSynthOverrides, startLocalPlatform, type LocalProtocol } from "../emulator/digital/local";
-import { SynthError, synthStack } from "./synth";
+import { readStackConfig } from "../components/genesys/tooling/stackFile";
+import { parseGenesysSettings } from "../stacks/settings/genesys";
+import { describeLocalStack, renderLocalStack } from "./localStack";
+import { botsDirFrom, PROJECT_DIR } from "./paths";
+import { isConfigurationMistake } from "./synth";
 
-const projectDir = path.resolve(__dirname, "..");
+class StartError extends Error {}
 
 function port(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw.trim() === "") return fallback;
@@ -40,67 +41,70 @@ function port(name: string, raw: string | undefined, fallback: number): number {
   return value;
 }
 
-class StartError extends Error {}
+/** How often the process checks that whoever started it is still there. */
+const PARENT_CHECK_MS = 500;
 
-/** Renders the stack like `npm run synth -- <stack>` and writes the files; returns the directory. */
-function render(stack: string, botsDir: string, env: NodeJS.ProcessEnv, overrides?: Record<string, unknown>): string {
-  const output = synthStack({ projectDir, stack, botsDir, ...(overrides ? { overrides } : {}) });
-  const dir = path.join(path.resolve(projectDir, env.SYNTH_OUT_DIR ?? "out"), stack);
-  mkdirSync(dir, { recursive: true });
-  for (const [name, content] of Object.entries(output.files)) writeFileSync(path.join(dir, name), content);
-  return dir;
+/**
+ * Stops this process as SIGTERM would once its parent is gone (it is then re-parented, so its parent pid
+ * changes). The check is a timer that does not keep the process alive.
+ */
+function stopWithParent(): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    process.stderr.write(`\nthe process that started npm start (pid ${parent}) is gone\n`);
+    process.kill(process.pid, "SIGTERM");
+  }, PARENT_CHECK_MS);
+  timer.unref();
 }
 
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const stack = env.LOCAL_STACK?.trim() || "dev";
   const emulatorPort = port("EMULATOR_PORT", env.EMULATOR_PORT, 3000);
-  const botsDir = path.resolve(projectDir, env.BOTS_DIR?.trim() || path.join("service", "bots"));
+  port("PORT", env.PORT, 8080);
+  const botsDir = botsDirFrom(env);
 
-  const stackConfig = readStackConfig(projectDir, stack).config;
-  const stackProtocol = parseGenesysSettings(stackConfig, { stack }).settings?.protocol ?? "v1";
-  const protocol = (env.LOCAL_PROTOCOL?.trim().toLowerCase() || stackProtocol) as LocalProtocol;
+  const stackConfig = readStackConfig(PROJECT_DIR, stack).config;
+  const protocol = (env.LOCAL_PROTOCOL?.trim().toLowerCase() || parseGenesysSettings(stackConfig, { stack }).settings?.protocol || "v1") as LocalProtocol;
   if (!LOCAL_PROTOCOLS.includes(protocol)) throw new StartError(`LOCAL_PROTOCOL must be v1 (Bot Connector) or v2 (Digital Bot Connector), got "${env.LOCAL_PROTOCOL}"`);
-  const overrides = protocolSynthOverrides(protocol, stackConfig);
-  const dir = render(stack, botsDir, env, overrides);
-  // synthStack has validated the settings; read them again for what the emulator shows and sends.
-  const settings = parseGenesysSettings({ ...stackConfig, ...overrides }, { stack }).settings;
-  if (!settings) throw new StartError(`the Genesys settings of stack "${stack}" are not valid; run npm run synth -- ${stack}`);
-  if (settings.flow.callBotConnectorTemplateFile) {
-    throw new StartError(
-      `stack "${stack}" renders its Call Bot Connector action from ${settings.flow.callBotConnectorTemplateFile}; ` +
-        "the emulator runs only the built-in shape the renderer documents. Choose another stack with LOCAL_STACK.",
-    );
-  }
-  const artifacts = readArtifacts(dir, { withBotList: protocol === "v1" });
+  const local = renderLocalStack({ projectDir: PROJECT_DIR, stack, botsDir, env, overrides: protocolSynthOverrides(protocol, stackConfig) });
+  const artifacts = readArtifacts([...local.flowFiles.values()], local.botListFile);
+  const settings = local.settings;
   const host = env.EMULATOR_HOST?.trim() || "127.0.0.1";
   // v2: the emulator's Platform API first: the service sends its replies that come later there.
-  const local = protocol === "v2" ? await startLocalPlatform(host, port("EMULATOR_PLATFORM_PORT", env.EMULATOR_PLATFORM_PORT, 0)) : undefined;
+  const platform = protocol === "v2" ? await startLocalPlatform(host, port("EMULATOR_PLATFORM_PORT", env.EMULATOR_PLATFORM_PORT, 0)) : undefined;
 
   const { service, config, url } = await start({
     HOST: "127.0.0.1",
     VERIFY_TOKEN_HEADER: settings.botConnector.verifyTokenHeader,
     ...env,
-    ...local?.serviceEnv,
+    ...platform?.serviceEnv,
     BOTS_DIR: botsDir,
     LOCAL_MODE: "true",
     SESSION_STORE: "memory",
   });
+  stopWithParent();
   const credentials = { [config.verifyTokenHeader]: config.verifyTokens[0] as string };
   let endpoint = url + TURN_ROUTE;
+  const [first, ...more] = artifacts.flows;
   let emulator: Emulator;
   try {
-    const digital = local ? await connectDigital(url, credentials) : undefined;
+    const digital = platform ? await connectDigital(url, credentials) : undefined;
     if (digital) endpoint = digital.endpoint.url;
     emulator = createEmulator({
-      ...artifacts,
-      ...(digital && local ? { digital: { manifest: digital.manifest, platform: local.platform } } : {}),
+      flowYaml: first?.yaml ?? "",
+      moreFlows: more,
+      botList: artifacts.botList,
+      ...(digital && platform ? { digital: { manifest: digital.manifest, platform: platform.platform } } : {}),
+      sources: { flow: first?.source ?? "", botList: artifacts.botListSource },
       botConnector: { url: endpoint, credentials },
       autoStart: settings.messenger.autoStart,
       messenger: { botDisplayName: settings.messenger.botDisplayName, primaryColor: settings.messenger.primaryColor },
     });
   } catch (err) {
     await service.close();
-    await local?.platform.stop();
+    await platform?.platform.stop();
     throw err;
   }
   // start() installed the service's own SIGINT/SIGTERM handling (close, then exit). The emulator goes first,
@@ -109,7 +113,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     process.prependOnceListener(signal, () => {
       process.stderr.write(`\n${signal}: stopping the emulator and the service\n`);
       void emulator.close();
-      void local?.platform.stop();
+      void platform?.platform.stop();
     });
   }
   let chatUrl: string;
@@ -117,18 +121,18 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     chatUrl = await emulator.listen(emulatorPort, host);
   } catch (err) {
     await service.close();
-    throw new StartError(`the emulator cannot listen on port ${emulatorPort}: ${(err as Error).message}. Set EMULATOR_PORT to a free port.`);
+    const reason = (err as NodeJS.ErrnoException).code === "EADDRINUSE" ? "it is already in use" : (err as Error).message;
+    throw new StartError(`EMULATOR_PORT ${emulatorPort} cannot be used: ${reason}. Set EMULATOR_PORT to a free port.`);
   }
   const token = config.generatedToken ? `${config.verifyTokenHeader}: ${config.verifyTokens[0]}` : `${config.verifyTokenHeader}: (VERIFY_TOKEN)`;
   process.stderr.write(
     [
       "",
-      `Chat with the bot:        ${chatUrl}/`,
+      `Chat with the bot${local.bots.length > 1 ? "s" : ""}:`.padEnd(26) + `${chatUrl}/`,
       protocol === "v2" ? `Digital Bot Connector URI: ${endpoint}` : `Bot Connector endpoint:   ${endpoint}`,
-      ...(local ? [`Genesys Platform API:     ${local.platform.url} (outgoing messages; the service's OAuth client made up for this run)`] : []),
+      ...(platform ? [`Genesys Platform API:     ${platform.platform.url} (outgoing messages; the service's OAuth client made up for this run)`] : []),
       `Verify token header:      ${token}`,
-      `Genesys flow (stack ${stack}): ${path.relative(process.cwd(), artifacts.sources.flow)} · ` +
-        (local ? "bots read from the service's manifest" : `bot list ${path.relative(process.cwd(), artifacts.sources.botList)}`),
+      ...describeLocalStack(local),
       "Ctrl-C stops both.",
       "",
       "",
@@ -137,7 +141,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
 }
 
 main(process.env).catch((err: unknown) => {
-  const known = [StartError, SynthError, UnknownStackError, BotDefinitionError, ConfigError, FlowLoadError, BotListError].some((type) => err instanceof type);
+  const known = err instanceof StartError || err instanceof ConfigError || err instanceof FlowLoadError || err instanceof BotListError || isConfigurationMistake(err);
   process.stderr.write(`npm start: ${known ? (err as Error).message : String((err as Error).stack ?? err)}\n`);
   process.exit(1);
 });

@@ -3,9 +3,9 @@
  * Pulumi.yaml sets `stackConfigDir: stacks`, so each stack's config is `stacks/Pulumi.<stack>.yaml`).
  *
  * It is the only code that reads stack config. In order: read the whole config, validate all of it (one error
- * listing every problem with the command that fixes it, before any resource exists), configure the Genesys
- * provider explicitly, load the bot definitions, compose the Genesys side and the AWS hosting, and return the
- * stack outputs. It is exported as a function (Pulumi calls it), so the tests run it once per stack file.
+ * listing every problem with the command that fixes it, before any resource exists), load the bot definitions
+ * and check that the config names the bot the flow calls (`genesysBotId`), configure the Genesys provider
+ * explicitly, compose the Genesys side and the AWS hosting, and return the stack outputs. It is exported as a function (Pulumi calls it), so the tests run it once per stack file.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -14,8 +14,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { type ExistingNetworkArgs } from "../components/aws/network";
 import { CREDENTIAL_ENV } from "../components/genesys/botList/credentials";
 import { VirtualAgent } from "../components/virtualAgent";
-import { loadBotDefinitions } from "../service/src/bots/load";
+import { BotDefinitionError, loadBotDefinitions } from "../service/src/bots/load";
 import { NETWORK_STACK_OUTPUTS } from "./settings/aws";
+import { botChoiceProblems } from "./settings/genesys";
 import { PROJECT } from "./settings/reader";
 import { parseStackSettings, StackConfigError, type StackSettings, virtualAgentArgsFromSettings } from "./settings/stack";
 
@@ -57,6 +58,16 @@ function networkFromStack(stackName: string, withPublicSubnets: boolean): Existi
   };
 }
 
+/** The bot definitions the image is built with; an invalid one stops the program with its problems, not a stack trace. */
+function loadDefinitions() {
+  try {
+    return loadBotDefinitions(BOTS_DIR).map((loaded) => loaded.definition);
+  } catch (err) {
+    if (err instanceof BotDefinitionError) throw new pulumi.RunError(`${err.message}\nnothing was created. Fix the definitions and run again.`);
+    throw err;
+  }
+}
+
 function virtualAgentStack() {
   const stack = pulumi.getStack();
   const { raw, secretKeys } = readConfig();
@@ -64,7 +75,9 @@ function virtualAgentStack() {
   if (!parsed.settings) throw new StackConfigError(stack, parsed.problems);
   const settings = parsed.settings;
 
-  const definitions = loadBotDefinitions(BOTS_DIR).map((loaded) => loaded.definition);
+  const definitions = loadDefinitions();
+  const botProblems = botChoiceProblems(settings.genesys.bot, definitions, { stack, botsDir: "service/bots" });
+  if (botProblems.length > 0) throw new StackConfigError(stack, botProblems);
   const templateFile = settings.genesys.flow.callBotConnectorTemplateFile;
   const aws = settings.aws;
   const args = virtualAgentArgsFromSettings(settings, {
@@ -80,7 +93,7 @@ function virtualAgentStack() {
     serviceUrl: agent.serviceUrl,
     genesysProtocol: settings.genesys.protocol,
     // The integration's URI under its protocol's name: v1 calls it the Handle Utterance URI, v2 the Bot Connector URI.
-    ...(settings.genesys.protocol === "v2" ? { botConnectorUri: agent.uri } : { handleUtteranceUri: agent.handleUtteranceUri }),
+    ...(settings.genesys.protocol === "v2" ? { botConnectorUri: agent.genesys.uri } : { handleUtteranceUri: agent.handleUtteranceUri }),
     endpointMode: agent.hosting.endpoint.mode,
     integrationId: agent.integrationId,
     flowId: agent.flowId,

@@ -187,38 +187,54 @@ export function ignoreFileFor(context: string, dockerfile: string): string | und
   return undefined;
 }
 
-/** sha256 (hex) over every path and file the context sends to Docker, the Dockerfile, the ignore file and the settings. */
-export function contextDigest(input: ContextDigestInput): string {
-  const context = path.resolve(input.context);
-  const ignoreFile = ignoreFileFor(context, path.resolve(input.dockerfile));
-  const ignoreText = ignoreFile ? fs.readFileSync(ignoreFile, "utf8") : "";
-  const ignore = new DockerIgnore(ignoreText);
-  const maxEntries = input.maxEntries ?? 20_000;
+/** One entry Docker sends in a build context: a directory, a file (with its executable bit) or a symbolic link. */
+export type ContextEntry =
+  | { kind: "d"; rel: string }
+  | { kind: "f"; rel: string; full: string; executable: boolean }
+  | { kind: "l"; rel: string; target: string };
 
-  const entries: string[] = [];
+/**
+ * Every entry of `context` its ignore file lets through, in a stable order (sorted by name, depth first), as
+ * context-relative slash paths. Refuses contexts with more than `maxEntries` entries (default 20 000).
+ */
+export function contextEntries(context: string, dockerfile: string, maxEntries = 20_000): ContextEntry[] {
+  const root = path.resolve(context);
+  const ignoreFile = ignoreFileFor(root, path.resolve(dockerfile));
+  const ignore = new DockerIgnore(ignoreFile ? fs.readFileSync(ignoreFile, "utf8") : "");
+  const entries: ContextEntry[] = [];
   const walk = (relDir: string): void => {
-    const dir = path.join(context, relDir);
+    const dir = path.join(root, relDir);
     for (const dirent of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const rel = relDir ? `${relDir}/${dirent.name}` : dirent.name;
       const ignored = ignore.ignores(rel);
       if (dirent.isDirectory()) {
         if (ignored && !ignore.mayReinclude(rel)) continue;
-        if (!ignored) entries.push(`d ${rel}`);
+        if (!ignored) entries.push({ kind: "d", rel });
         walk(rel);
       } else if (!ignored) {
-        const full = path.join(context, rel);
-        if (dirent.isSymbolicLink()) entries.push(`l ${rel} ${fs.readlinkSync(full)}`);
-        else if (dirent.isFile()) {
-          const executable = (fs.statSync(full).mode & 0o111) !== 0 ? "x" : "-";
-          entries.push(`f ${rel} ${executable} ${createHash("sha256").update(fs.readFileSync(full)).digest("hex")}`);
-        }
+        const full = path.join(root, rel);
+        if (dirent.isSymbolicLink()) entries.push({ kind: "l", rel, target: fs.readlinkSync(full) });
+        else if (dirent.isFile()) entries.push({ kind: "f", rel, full, executable: (fs.statSync(full).mode & 0o111) !== 0 });
       }
       if (entries.length > maxEntries) {
-        throw new Error(`the build context ${context} has more than ${maxEntries} entries; list what the image does not need (node_modules, .git, test data) in its .dockerignore`);
+        throw new Error(`the build context ${root} has more than ${maxEntries} entries; list what the image does not need (node_modules, .git, test data) in its .dockerignore`);
       }
     }
   };
   walk("");
+  return entries;
+}
+
+/** sha256 (hex) over every path and file the context sends to Docker, the Dockerfile, the ignore file and the settings. */
+export function contextDigest(input: ContextDigestInput): string {
+  const context = path.resolve(input.context);
+  const ignoreFile = ignoreFileFor(context, path.resolve(input.dockerfile));
+  const ignoreText = ignoreFile ? fs.readFileSync(ignoreFile, "utf8") : "";
+  const entries = contextEntries(context, input.dockerfile, input.maxEntries).map((e) => {
+    if (e.kind === "d") return `d ${e.rel}`;
+    if (e.kind === "l") return `l ${e.rel} ${e.target}`;
+    return `f ${e.rel} ${e.executable ? "x" : "-"} ${createHash("sha256").update(fs.readFileSync(e.full)).digest("hex")}`;
+  });
 
   const hash = createHash("sha256");
   hash.update(`dockerfile ${createHash("sha256").update(fs.readFileSync(input.dockerfile)).digest("hex")}\n`);

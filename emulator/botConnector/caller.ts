@@ -1,5 +1,5 @@
 /**
- * Calls the bot's Handle Utterance URI the way Genesys does (botconnector-protocol.md §2): a POST with a JSON
+ * Calls the bot's Handle Utterance URI the way Genesys does (docs/genesys-bot-connector.md, "The request"): a POST with a JSON
  * body, every credential field of the integration as a header, and an `inin-correlation-id`. The outcome says
  * how Genesys would classify it: an answer to check, or one of the failure outputs' error types.
  */
@@ -13,7 +13,7 @@ export interface BotConnectorEndpoint {
   credentials: Record<string, string>;
 }
 
-/** The Handle Utterance request body (§2.2), field order as in the captured payloads. */
+/** The Handle Utterance request body (genesys-bot-connector.md#body), field order as in the captured payloads. */
 export interface HandleUtteranceRequest {
   botId: string;
   botVersion: string;
@@ -30,9 +30,9 @@ export type InputMessage =
   | { type: "Text"; text: string }
   | { type: "Structured"; text: string; content: Array<{ contentType: "ButtonResponse"; buttonResponse: { type: "QuickReply" | "Button"; text: string; payload: string } }> };
 
-/** The bot session lifetime every v1 capture shows (72 h, §2.2). */
+/** The bot session lifetime every v1 capture shows (72 h; genesys-bot-connector.md#body). */
 export const BOT_SESSION_TIMEOUT_MINUTES = 4320;
-/** Genesys publishes no v1 deadline; captures and Google's adapter put it at 8–10 s (§3.5, §6.4). */
+/** Genesys publishes no v1 deadline; captures and Google's adapter put it at 8–10 s (genesys-bot-connector.md#status-codes-and-the-deadline). */
 export const DEFAULT_BOT_RESPONSE_TIMEOUT_MS = 10_000;
 /** The emulator reads at most this much of an answer (Genesys's own cap is not documented). */
 const MAX_RESPONSE_BYTES = 1024 * 1024;

@@ -41,7 +41,7 @@ const content = {
   type: "object",
   required: ["contentType"],
   properties: {
-    // Attachment is v2-only and DatePicker, ListPicker, QuickReplyV2, Location are undocumented for Bot Connector (§3.3).
+    // Attachment is v2-only and DatePicker, ListPicker, QuickReplyV2, Location are undocumented for Bot Connector (genesys-bot-connector.md#reply-messages-and-rich-content).
     contentType: { enum: ["QuickReply", "Card", "Carousel"] },
     quickReply: {
       type: "object",
@@ -126,7 +126,7 @@ export function checkContent(messages: readonly ReplyMessage[], problems: Respon
   messages.forEach((m, i) => {
     if (m.type === "Text" && m.text?.trim() === "") warnings.push(`replymessages[${i}] is an empty Text message; the customer sees nothing`);
     const quickReplies = (m.content ?? []).filter((c) => c.contentType === "QuickReply").length;
-    if (quickReplies > 10) warnings.push(`replymessages[${i}] has ${quickReplies} quick replies; keep to 10 (Genesys's limit is UNCONFIRMED, §6.7)`);
+    if (quickReplies > 10) warnings.push(`replymessages[${i}] has ${quickReplies} quick replies; keep to 10 (Genesys's limit is unconfirmed: docs/genesys-bot-connector.md#reply-messages-and-rich-content)`);
     (m.content ?? []).forEach((c, j) => {
       const at = `replymessages[${i}].content[${j}]`;
       if (c.contentType === "Card") checkButtons([c.card], `${at}.card`, false, problems);
@@ -194,9 +194,9 @@ export function checkBotResponse(body: unknown, binding: BotBinding): ResponseCh
   if (botState && botState !== rawState) warnings.push(`botState "${String(rawState)}" is accepted in any case; send the canonical "${botState}"`);
 
   if (record.replymessages === undefined && Array.isArray(record.replyMessages)) {
-    warnings.push("replyMessages (camel case) is the v2 spelling; Bot Connector v1 reads replymessages, so these messages may never reach the customer (§3.1, §6.5)");
+    warnings.push("replyMessages (camel case) is the v2 spelling; Bot Connector v1 reads replymessages, so these messages may never reach the customer (docs/genesys-bot-connector.md#fields)");
   }
-  if (record.slots !== undefined && record.slotValues === undefined) warnings.push("slots is not the v1 field for slot values; the emulator reads slotValues (§3.4)");
+  if (record.slots !== undefined && record.slotValues === undefined) warnings.push("slots is not the v1 field for slot values; the emulator reads slotValues (docs/genesys-bot-connector.md#intents-and-slots)");
 
   const parameters = record.parameters;
   if (parameters !== undefined && typeof parameters === "object" && parameters !== null && !Array.isArray(parameters)) {
@@ -226,7 +226,7 @@ export function checkBotResponse(body: unknown, binding: BotBinding): ResponseCh
 }
 
 /**
- * Google's finding (§6.2): Genesys v1 fails a session when the same intent comes back more than three times in
+ * Google's finding (genesys-bot-connector.md#gotchas): Genesys v1 fails a session when the same intent comes back more than three times in
  * a row without a slot value changing. One guard per bot session.
  */
 export class LoopGuard {

@@ -1,6 +1,6 @@
 /**
  * Whether a slot value the bot returns can be bound to an Architect variable of the slot's type, and the value
- * as the flow then holds it. The formats are Architect's data types (botconnector-protocol.md §3.4, from the
+ * as the flow then holds it. The formats are Architect's data types (docs/genesys-bot-connector.md#intents-and-slots, from the
  * Digital Bot Connector spec [S13]); both the native JSON encodings of Genesys's v1 blueprint [S2] and the string
  * encodings of v2 are accepted, because which of them v1 takes is UNCONFIRMED.
  *

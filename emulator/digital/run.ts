@@ -129,12 +129,14 @@ export async function runDigitalCall(run: FlowRunApi, action: CallBotConnectorAc
       for (;;) {
         const left = sessionDeadline - Date.now();
         if (left <= 0) return fail("SessionTimeout", `the bot session outlived the Session Timeout (${timeouts.sessionTimeoutMs} ms)`);
-        const next = await c.receive(Math.min(followUpMs, left));
+        const next = await c.receive(Math.min(followUpMs, left), { followUp: true });
         if (next.kind === "abandoned") return "abandoned";
         if (next.kind === "timeout") {
+          const limit = `the Follow-up Response Timeout (${followUpMs} ms)`;
+          if (next.fired) return fail("FollowUpResponseTimeout", `${limit} was fired from the emulator before the customer answered`);
           return Date.now() >= sessionDeadline
             ? fail("SessionTimeout", `the bot session outlived the Session Timeout (${timeouts.sessionTimeoutMs} ms)`)
-            : fail("FollowUpResponseTimeout", `the customer did not answer within the Follow-up Response Timeout (${followUpMs} ms)`);
+            : fail("FollowUpResponseTimeout", `the customer did not answer within ${limit}`);
         }
         if (next.kind === "bot") {
           const handled = await handle((next.item as FromBot).answer);

@@ -1,7 +1,7 @@
 /**
  * Architect expressions, as far as the flow renderer uses them (components/genesys/flow/render.ts):
- * `Message.Message.body`, `State.<variable>`, string and number literals, `NOT_SET`, and the functions
- * `If`, `IsSet` and `ToString`. Expressions are parsed when the flow loads, so a flow using anything else fails
+ * `Message.Message.body`, `Message.Language`, `State.<variable>`, string and number literals, `NOT_SET`, the
+ * functions `If`, `IsSet` and `ToString`, and `==` between two of these. Expressions are parsed when the flow loads, so a flow using anything else fails
  * at start-up with an error naming the expression, not in the middle of a conversation.
  */
 
@@ -9,6 +9,8 @@ export type Expression =
   | { kind: "literal"; value: string | number | boolean | undefined }
   | { kind: "variable"; name: string }
   | { kind: "messageBody" }
+  | { kind: "messageLanguage" }
+  | { kind: "equals"; left: Expression; right: Expression }
   | { kind: "call"; fn: KnownFunction; args: Expression[] };
 
 const FUNCTIONS = { If: 3, IsSet: 1, ToString: 1 } as const;
@@ -54,6 +56,9 @@ function tokenize(source: string): Token[] {
     } else if (c === "(" || c === ")" || c === ",") {
       tokens.push({ type: "punct", text: c, at: i });
       i++;
+    } else if (c === "=" && source[i + 1] === "=") {
+      tokens.push({ type: "punct", text: "==", at: i });
+      i += 2;
     } else {
       throw new ExpressionError(source, `unexpected "${c}" at ${i}`);
     }
@@ -99,10 +104,17 @@ export function parseExpression(source: string): Expression {
     if (t.text === "true" || t.text === "false") return { kind: "literal", value: t.text === "true" };
     // Architect's built-in names are case-insensitive; the renderer writes Message.Message.body.
     if (t.text.toLowerCase() === "message.message.body") return { kind: "messageBody" };
+    if (t.text.toLowerCase() === "message.language") return { kind: "messageLanguage" };
     if (/^State\.[A-Za-z0-9_]+$/.test(t.text)) return { kind: "variable", name: t.text };
-    throw new ExpressionError(source, `the emulator does not know the name ${t.text} (it knows Message.Message.body and State.<variable>)`);
+    throw new ExpressionError(source, `the emulator does not know the name ${t.text} (it knows Message.Message.body, Message.Language and State.<variable>)`);
   };
-  const expression = parse();
+  const comparison = (): Expression => {
+    const left = parse();
+    if (peek()?.text !== "==") return left;
+    pos++;
+    return { kind: "equals", left, right: parse() };
+  };
+  const expression = comparison();
   if (pos < tokens.length) throw new ExpressionError(source, `unexpected "${tokens[pos]?.text}" at ${tokens[pos]?.at}`);
   return expression;
 }
@@ -110,6 +122,7 @@ export function parseExpression(source: string): Expression {
 /** Every variable an expression reads. */
 export function variablesIn(expression: Expression): string[] {
   if (expression.kind === "variable") return [expression.name];
+  if (expression.kind === "equals") return [...variablesIn(expression.left), ...variablesIn(expression.right)];
   if (expression.kind === "call") return expression.args.flatMap(variablesIn);
   return [];
 }
@@ -120,6 +133,8 @@ export type FlowValue = string | number | boolean | { amount: string; code: stri
 export interface ExpressionScope {
   variable(name: string): FlowValue;
   messageBody: string;
+  /** The conversation's language, lower case (NOT_SET when the conversation has none). */
+  messageLanguage: string | undefined;
 }
 
 /**
@@ -142,6 +157,14 @@ export function evaluate(expression: Expression, scope: ExpressionScope): FlowVa
       return scope.variable(expression.name);
     case "messageBody":
       return scope.messageBody;
+    case "messageLanguage":
+      return scope.messageLanguage;
+    case "equals": {
+      // Architect compares strings case-sensitively; comparing with NOT_SET is an error the renderer guards with IsSet.
+      const [left, right] = [evaluate(expression.left, scope), evaluate(expression.right, scope)];
+      if (left === undefined || right === undefined) throw new ExpressionError("==", "a NOT_SET value was compared; guard it with IsSet");
+      return JSON.stringify(left) === JSON.stringify(right);
+    }
     case "call": {
       const [a, b, c] = expression.args as [Expression, Expression, Expression];
       if (expression.fn === "IsSet") return evaluate(a, scope) !== undefined;

@@ -6,7 +6,7 @@
 import { parse as parseYaml } from "yaml";
 import { ExpressionError, parseExpression, variablesIn } from "./expressions";
 import { VARIABLE_KIND } from "../../components/genesys/flow/render";
-import { ACTION_TYPES, type CallBotConnectorAction, type FlowAction, type FlowModel, type FlowValueSource } from "./model";
+import { ACTION_TYPES, type CallBotConnectorAction, type FlowAction, type FlowModel, type FlowValueSource, nestedActions } from "./model";
 
 export class FlowLoadError extends Error {
   constructor(
@@ -170,8 +170,37 @@ function readAction(r: Reader, item: unknown, path: string): FlowAction | undefi
       return readCallBotConnector(r, body, name, at, false);
     case "callDigitalBotConnector":
       return readCallBotConnector(r, body, name, at, true);
+    case "switch":
+      return readSwitch(r, body, name, at);
   }
   return undefined;
+}
+
+/** `switch: {name, evaluate: {firstTrue: {cases: [{case: {value: {exp}, actions}}], default: {actions}}}}`. */
+function readSwitch(r: Reader, body: Node, name: string, at: string): FlowAction | undefined {
+  r.keys(body, at, ["name", "evaluate"]);
+  const evaluate = r.map(body.evaluate, `${at}.evaluate`);
+  if (!evaluate) return undefined;
+  r.keys(evaluate, `${at}.evaluate`, ["firstTrue"]);
+  const firstTrue = r.map(evaluate.firstTrue, `${at}.evaluate.firstTrue`);
+  if (!firstTrue) return undefined;
+  const p = `${at}.evaluate.firstTrue`;
+  r.keys(firstTrue, p, ["cases", "default"]);
+  const defaultNode = r.map(firstTrue.default ?? { actions: [] }, `${p}.default`) ?? {};
+  r.keys(defaultNode, `${p}.default`, ["actions"]);
+  const defaultActions = readActions(r, defaultNode.actions ?? [], `${p}.default.actions`);
+  if (!Array.isArray(firstTrue.cases)) return r.problem(`${p}.cases`, `must be a list of {case: {value, actions}}, got ${describe(firstTrue.cases)}`);
+  const cases = firstTrue.cases.flatMap((item, i) => {
+    const cp = `${p}.cases[${i}].case`;
+    const wrapper = r.map(item, `${p}.cases[${i}]`);
+    const node = wrapper ? r.map(wrapper.case, cp) : undefined;
+    if (!node) return [];
+    r.keys(node, cp, ["value", "actions"]);
+    const condition = r.value(node.value, `${cp}.value`);
+    const actions = readActions(r, node.actions ?? [], `${cp}.actions`);
+    return condition ? [{ condition, actions }] : [];
+  });
+  return { type: "switch", name, path: at, cases, defaultActions };
 }
 
 function attributeList(r: Reader, value: unknown, path: string): Array<[Node, string]> {
@@ -361,8 +390,9 @@ function checkVariables(r: Reader, model: FlowModel): void {
         values.push(a.inputText, ...Object.values(a.inputs));
         Object.values(a.outputs).forEach((v) => check(v, a.path));
         Object.values(a.slotBindings).forEach((slots) => Object.values(slots).forEach((v) => check(v, a.path)));
-        visit([...Object.values(a.intentPaths).flat(), ...a.failurePath]);
       }
+      if (a.type === "switch") values.push(...a.cases.map((c) => c.condition));
+      visit(nestedActions(a));
       for (const v of values) if (v.kind === "expression") variablesIn(v.expression).forEach((n) => check(n, a.path));
     }
   };

@@ -39,6 +39,13 @@ export interface DisconnectAction extends ActionBase {
   type: "disconnect";
 }
 
+/** Architect's Switch (first true case): the renderer chooses the flow's own messages by language with it. */
+export interface SwitchAction extends ActionBase {
+  type: "switch";
+  cases: Array<{ condition: FlowValueSource; actions: FlowAction[] }>;
+  defaultActions: FlowAction[];
+}
+
 export interface CallBotConnectorAction extends ActionBase {
   /** Call Bot Connector; with `digital`, Call Digital Bot Connector (its own Archy key, the same model otherwise). */
   type: "callBotConnector";
@@ -67,9 +74,10 @@ export type FlowAction =
   | SendResponseAction
   | TransferToAcdAction
   | DisconnectAction
+  | SwitchAction
   | CallBotConnectorAction;
 
-export const ACTION_TYPES = ["getParticipantData", "callBotConnector", "callDigitalBotConnector", "setParticipantData", "sendResponse", "transferToAcd", "disconnect"] as const;
+export const ACTION_TYPES = ["getParticipantData", "callBotConnector", "callDigitalBotConnector", "setParticipantData", "sendResponse", "switch", "transferToAcd", "disconnect"] as const;
 
 export interface FlowModel {
   name: string;
@@ -85,5 +93,12 @@ export interface FlowModel {
 
 /** Every action in a list and in the paths below it, depth first. */
 export function allActions(actions: readonly FlowAction[]): FlowAction[] {
-  return actions.flatMap((a) => (a.type === "callBotConnector" ? [a, ...allActions([...Object.values(a.intentPaths).flat(), ...a.failurePath])] : [a]));
+  return actions.flatMap((a) => [a, ...allActions(nestedActions(a))]);
+}
+
+/** The actions directly under an action's paths or cases. */
+export function nestedActions(a: FlowAction): FlowAction[] {
+  if (a.type === "callBotConnector") return [...Object.values(a.intentPaths).flat(), ...a.failurePath];
+  if (a.type === "switch") return [...a.cases.flatMap((c) => c.actions), ...a.defaultActions];
+  return [];
 }

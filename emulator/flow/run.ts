@@ -1,5 +1,6 @@
 /**
- * Runs the flow for one conversation, action by action, as Architect would (botconnector-protocol.md §5):
+ * Runs the flow for one conversation, action by action, as Architect would (docs/genesys-bot-connector.md,
+ * "The Call Bot Connector action"):
  * Call Bot Connector opens a bot session (one `botSessionId`), sends the Bot Input Text, shows the replies,
  * waits for the customer after each `MoreData` (bounded by the Follow-up Response Timeout), and leaves through
  * the intent's output path on `Complete` (slots and output session variables bound) or the failure path on
@@ -82,7 +83,7 @@ class FlowRun implements FlowRunApi {
       throw new FlowRuntimeError(`the literal ${JSON.stringify(v)} is not a value`);
     }
     if (source.kind === "notSet") return undefined;
-    return evaluate(source.expression, { variable: (name) => this.variables.get(name), messageBody: this.messageBody });
+    return evaluate(source.expression, { variable: (name) => this.variables.get(name), messageBody: this.messageBody, messageLanguage: this.conversation.language.toLowerCase() });
   }
 
   text(source: FlowValueSource): string {
@@ -147,6 +148,14 @@ class FlowRun implements FlowRunApi {
         return "disconnect";
       case "callBotConnector":
         return action.digital ? runDigitalCall(this, action, track) : this.callBotConnector(action, track);
+      case "switch": {
+        const chosen = action.cases.find((c) => {
+          const value = this.value(c.condition);
+          if (typeof value !== "boolean") throw new FlowRuntimeError(`${action.name}: a case evaluated to ${JSON.stringify(value)}, not true or false`);
+          return value;
+        });
+        return this.actions(chosen ? chosen.actions : action.defaultActions, track);
+      }
     }
   }
 
@@ -184,7 +193,7 @@ class FlowRun implements FlowRunApi {
         languageCode: c.language.toLowerCase(),
         botSessionTimeout: BOT_SESSION_TIMEOUT_MINUTES,
         chatBot: binding.bot,
-        // Session variables go with the first turn of the session; bots keep them (§2.2; every turn: UNCONFIRMED).
+        // Session variables go with the first turn of the session; bots keep them (genesys-bot-connector.md#body; every turn: unconfirmed).
         ...(first && Object.keys(parameters).length > 0 ? { parameters } : {}),
       };
       first = false;
@@ -211,9 +220,12 @@ class FlowRun implements FlowRunApi {
       }
       if (response.botState === "Complete") return this.complete(action, response, track);
 
-      const next = await c.receive(followUpMs);
+      const next = await c.receive(followUpMs, { followUp: true });
       if (next.kind === "abandoned") return "abandoned";
-      if (next.kind === "timeout") return fail("FollowUpResponseTimeout", `the customer did not answer within the Follow-up Response Timeout (${followUpMs} ms)`);
+      if (next.kind === "timeout") {
+        const limit = `the Follow-up Response Timeout (${followUpMs} ms)`;
+        return fail("FollowUpResponseTimeout", next.fired ? `${limit} was fired from the emulator before the customer answered` : `the customer did not answer within ${limit}`);
+      }
       // The Bot Connector has no outgoing messages: only the Digital Bot Connector's sessions receive them.
       if (next.kind === "bot") continue;
       input = inputMessageOf(next.input);

@@ -8,6 +8,8 @@
   const composer = $("composer");
   const input = $("composer-input");
   const languageSelect = $("language");
+  const botSelect = $("bot");
+  const fireTimeoutButton = $("fire-timeout");
   const channelSelect = $("channel");
   const presence = $("presence");
   const callsList = $("calls");
@@ -15,8 +17,12 @@
 
   const state = {
     info: null,
+    /** The bot (an entry of info.bots) the page plays: the next conversation's, and the current one's. */
+    bot: null,
     conversationId: null,
     status: "running",
+    endReason: null,
+    queue: null,
     events: [],
     lastSeq: 0,
     source: null,
@@ -180,7 +186,7 @@
         "data-seq": event.seq,
         lang: state.language,
       },
-      el("div", { class: "sender" }, event.origin === "flow" ? "Sent by the flow (Send Response)" : state.info?.messenger.botDisplayName),
+      el("div", { class: "sender" }, event.origin === "flow" ? "Sent by the flow (Send Response)" : botDisplayName()),
       parts,
       quickReplies.length
         ? el(
@@ -232,7 +238,19 @@
     }
   }
 
+  /** After a transfer the customer waits in the queue, as in Messenger: no "conversation ended". */
+  function queuedView() {
+    return el(
+      "div",
+      { class: "queued", testid: "waiting-for-agent", role: "status" },
+      el("strong", {}, "Waiting for an agent…"),
+      el("p", {}, state.queue ? `You are in the queue “${state.queue}”. In Genesys an agent joins this conversation here; the emulator has no agents.` : "In Genesys an agent joins this conversation here; the emulator has no agents."),
+      el("button", { type: "button", class: "button", onclick: () => newConversation() }, "Start a new conversation"),
+    );
+  }
+
   function endedView(event) {
+    if (event.reason === "transfer") return queuedView();
     const reasons = {
       transfer: "The conversation is with the queue now. In Genesys an agent takes over from here.",
       disconnect: "The flow disconnected the conversation.",
@@ -291,18 +309,24 @@
     state.typing = on;
     const existing = transcript.querySelector(".typing");
     if (existing) existing.remove();
-    if (on) transcript.append(el("div", { class: "row row-bot typing", testid: "typing", "aria-label": `${state.info?.messenger.botDisplayName} is typing` }, el("div", { class: "bubble dots" }, el("span"), el("span"), el("span"))));
+    if (on) transcript.append(el("div", { class: "row row-bot typing", testid: "typing", "aria-label": `${botDisplayName()} is typing` }, el("div", { class: "bubble dots" }, el("span"), el("span"), el("span"))));
     updatePresence();
   }
 
   function updatePresence() {
-    const text = state.status === "ended" ? "Conversation ended" : state.typing ? "typing\u2026" : "Online";
+    const queued = state.status === "ended" && state.endReason === "transfer";
+    const text = queued ? "Waiting for an agent" : state.status === "ended" ? "Conversation ended" : state.typing ? "typing\u2026" : "Online";
     presence.textContent = text;
-    presence.dataset.status = state.status;
+    presence.dataset.status = queued ? "queued" : state.status;
     const ended = state.status === "ended";
     input.disabled = ended;
     composer.querySelector("button").disabled = ended;
-    input.placeholder = ended ? "This conversation has ended" : "Type a message\u2026";
+    input.placeholder = queued ? "Waiting for an agent\u2026" : ended ? "This conversation has ended" : "Type a message\u2026";
+    fireTimeoutButton.disabled = !awaitingFollowUp();
+    // No dead buttons: once the conversation ended, nothing answers its card buttons, so they are shown disabled.
+    for (const button of transcript.querySelectorAll("button.card-action, button.card-default")) {
+      button.disabled = ended;
+    }
   }
 
   /** Quick replies belong to the latest bot message; after the customer answers they are gone (Messenger). */
@@ -338,6 +362,7 @@
         return;
       case "ended":
         state.status = "ended";
+        state.endReason = event.reason;
         setTyping(false);
         node = endedView(event);
         break;
@@ -367,6 +392,7 @@
     state.lastSeq = event.seq;
     state.events.push(event);
     if (event.type === "started") state.language = event.language;
+    if (event.type === "flow" && event.event.kind === "transfer") state.queue = event.event.queue;
     renderEvent(event);
     updatePresence();
   }
@@ -397,13 +423,16 @@
     state.conversationId = id;
     state.language = language;
     state.status = "running";
+    state.endReason = null;
+    state.queue = null;
     state.events = [];
     state.lastSeq = 0;
     state.typing = false;
     transcript.replaceChildren();
     callsList.replaceChildren();
     transcript.lang = language;
-    if (id) sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ id, language }));
+    if (id) sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ id, language, bot: state.bot.id }));
+    updatePresence();
   }
 
   async function newConversation() {
@@ -415,7 +444,8 @@
     reset(null, language);
     presence.textContent = "Starting\u2026";
     try {
-      const started = await api("POST", "/api/conversations", { language, participantData: participantData() });
+      const body = { language, participantData: participantData(), ...(state.info.bots ? { bot: state.bot.id } : {}) };
+      const started = await api("POST", "/api/conversations", body);
       reset(started.id, started.language);
       listen(started.id);
       input.focus();
@@ -436,12 +466,14 @@
 
   async function resume() {
     const saved = JSON.parse(sessionStorage.getItem(STORAGE_KEY) || "null");
-    if (!saved || !state.info.flow.languages.includes(saved.language)) return false;
+    const bot = saved && bots().find((b) => b.id === saved.bot);
+    if (!saved || !bot || !bot.flow.languages.includes(saved.language)) return false;
     try {
       await api("GET", `/api/conversations/${encodeURIComponent(saved.id)}?after=999999`);
     } catch {
       return false;
     }
+    applyBot(bot);
     languageSelect.value = saved.language;
     reset(saved.id, saved.language);
     listen(saved.id);
@@ -459,30 +491,101 @@
     }
   }
 
-  function fillControls(info) {
-    document.title = `${info.messenger.botDisplayName} \u2014 Genesys emulator`;
-    document.documentElement.style.setProperty("--primary", info.messenger.primaryColor);
-    $("bot-name").textContent = info.messenger.botDisplayName;
-    $("avatar").textContent = info.messenger.botDisplayName.trim().charAt(0).toUpperCase() || "?";
-    document.querySelector("[data-testid=flow-name]").textContent = `${info.flow.name} \u00b7 ${info.protocol === "v2" ? "Digital Bot Connector" : "Bot Connector"}`;
-    document.body.dataset.protocol = info.protocol;
-    for (const lang of info.flow.languages) languageSelect.append(el("option", { value: lang, selected: lang === info.flow.defaultLanguage }, languageName(lang)));
-    for (const c of info.channels) channelSelect.append(el("option", { value: c.id }, c.label));
+  /** The bots the emulator plays (one flow each); an older emulator describes only its one flow. */
+  function bots() {
+    return state.info.bots || [{ ...state.info, id: state.info.bot ? state.info.bot.id : "bot" }];
+  }
+
+  function botDisplayName() {
+    return (state.bot || state.info)?.messenger.botDisplayName;
+  }
+
+  function duration(ms) {
+    if (ms === undefined || ms === null) return "not set";
+    const minutes = ms / 60000;
+    if (minutes >= 60 && minutes % 60 === 0) return `${minutes / 60} h`;
+    if (minutes >= 1 && Number.isInteger(minutes)) return `${minutes} min`;
+    return `${Math.round(ms / 1000)} s`;
+  }
+
+  /** Shows the flow and bot a new conversation will play: name, languages, participant data, facts. */
+  function applyBot(bot) {
+    state.bot = bot;
+    botSelect.value = bot.id;
+    const name = bot.messenger.botDisplayName;
+    document.title = `${name} \u2014 Genesys emulator`;
+    $("bot-name").textContent = name;
+    $("avatar").textContent = name.trim().charAt(0).toUpperCase() || "?";
+    const protocol = state.info.protocol === "v2" ? "Digital Bot Connector" : "Bot Connector";
+    document.querySelector("[data-testid=flow-name]").textContent = `${bot.flow.name} \u00b7 ${protocol}`;
+    document.body.dataset.protocol = state.info.protocol || "v1";
+    languageSelect.replaceChildren(...bot.flow.languages.map((lang) => el("option", { value: lang, selected: lang === bot.flow.defaultLanguage }, languageName(lang))));
     const fields = $("participant-data");
-    if (info.participantDataRead.length === 0) fields.append(el("p", { class: "muted" }, "The flow reads no participant data."));
-    for (const name of info.participantDataRead) {
-      const id = `pd-${name}`;
-      fields.append(el("label", { class: "field", for: id }, el("span", {}, name), el("input", { id, name, type: "text", maxlength: "200", autocomplete: "off", testid: `participant-${name}` })));
+    fields.replaceChildren();
+    if (bot.participantDataRead.length === 0) fields.append(el("p", { class: "muted" }, "The flow reads no participant data."));
+    for (const attribute of bot.participantDataRead) {
+      const id = `pd-${attribute}`;
+      fields.append(el("label", { class: "field", for: id }, el("span", {}, attribute), el("input", { id, name: attribute, type: "text", maxlength: "200", autocomplete: "off", testid: `participant-${attribute}` })));
     }
     const facts = [
-      ["Protocol", info.protocol === "v2" ? "Digital Bot Connector (v2)" : "Bot Connector (v1)"],
-      ["Bot", info.bot ? `${info.bot.name} (${info.bot.id}) ${info.bot.version}` : "\u2014"],
-      ["Intents", info.bot ? info.bot.intents.join(", ") : "\u2014"],
-      ["Integration", info.integration || "\u2014"],
-      ["Endpoint", info.botConnectorUrl],
-      ["Start", info.autoStart ? "Auto-start (empty first message)" : "On the first customer message"],
+      ["Protocol", state.info.protocol === "v2" ? "Digital Bot Connector (v2)" : "Bot Connector (v1)"],
+      ["Bot", bot.bot ? `${bot.bot.name} (${bot.bot.id}) ${bot.bot.version}` : "\u2014"],
+      ["Intents", bot.bot ? bot.bot.intents.join(", ") : "\u2014"],
+      ["Integration", bot.integration || "\u2014"],
+      ["Endpoint", state.info.botConnectorUrl],
+      ["Start", state.info.autoStart ? "Auto-start (empty first message)" : "On the first customer message"],
+      ["Follow-up timeout", duration(bot.flow.followUpTimeoutMs)],
     ];
     $("flow-info").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
+    $("fire-timeout-hint").textContent = `The flow waits ${duration(bot.flow.followUpTimeoutMs)} for the customer's answer to the bot. This runs the flow's timeout path at once.`;
+  }
+
+  function fillControls(info) {
+    document.documentElement.style.setProperty("--primary", info.messenger.primaryColor);
+    for (const c of info.channels) channelSelect.append(el("option", { value: c.id }, c.label));
+    const all = bots();
+    botSelect.replaceChildren(...all.map((b) => el("option", { value: b.id }, b.bot ? `${b.bot.name} (${b.id})` : b.id)));
+    $("bot-control").hidden = all.length < 2;
+    applyBot(all[0]);
+  }
+
+  /** Whether the flow waits for the customer's answer to the bot: the last call answered MoreData, and nothing came since. */
+  function awaitingFollowUp() {
+    if (!state.conversationId || state.status === "ended") return false;
+    for (let i = state.events.length - 1; i >= 0; i--) {
+      const e = state.events[i];
+      if (e.type === "customer") return false;
+      if (e.type === "call") return e.outcome.kind === "answer" && String((e.outcome.body && e.outcome.body.botState) || "").toLowerCase() === "moredata";
+    }
+    return false;
+  }
+
+  async function fireFollowUpTimeout() {
+    if (!awaitingFollowUp()) return;
+    fireTimeoutButton.disabled = true;
+    try {
+      await api("POST", `/api/conversations/${encodeURIComponent(state.conversationId)}/follow-up-timeout`);
+    } catch (err) {
+      transcript.append(el("div", { class: "warning", role: "alert" }, err.message));
+      scrollToEnd();
+    }
+  }
+
+  /**
+   * Asks before a change that ends the conversation the tester is in (Messenger keeps one conversation; the
+   * emulator starts a new one). Nothing to ask when it has ended or the customer has not written yet.
+   */
+  function confirmEnd(message) {
+    const inProgress = state.conversationId && state.status !== "ended" && state.events.some((e) => e.type === "customer");
+    if (!inProgress) return Promise.resolve(true);
+    const dialog = $("confirm");
+    $("confirm-message").textContent = message;
+    dialog.returnValue = "";
+    return new Promise((resolve) => {
+      dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok"), { once: true });
+      dialog.showModal();
+      $("confirm-ok").focus();
+    });
   }
 
   composer.addEventListener("submit", (e) => {
@@ -492,8 +595,20 @@
     input.value = "";
     send({ text });
   });
-  languageSelect.addEventListener("change", () => newConversation());
+  languageSelect.addEventListener("change", async () => {
+    const language = languageSelect.value;
+    if (await confirmEnd(`Switching to ${languageName(language)} ends this conversation and starts a new one in that language.`)) newConversation();
+    else languageSelect.value = state.language;
+  });
+  botSelect.addEventListener("change", async () => {
+    const next = bots().find((b) => b.id === botSelect.value);
+    if (next && (await confirmEnd(`Switching to ${next.messenger.botDisplayName} ends this conversation and starts a new one with that bot.`))) {
+      applyBot(next);
+      newConversation();
+    } else botSelect.value = state.bot.id;
+  });
   channelSelect.addEventListener("change", () => rerender());
+  fireTimeoutButton.addEventListener("click", () => fireFollowUpTimeout());
   $("new-conversation").addEventListener("click", () => newConversation());
 
   (async function init() {

@@ -38,13 +38,34 @@ function installShutdown(service: Service): void {
   process.on("SIGINT", stop);
 }
 
+/** A listening failure the user fixes in PORT or HOST, as a ConfigError (one sentence); anything else as it is. */
+export function listenError(err: unknown, config: Pick<ServiceConfig, "port" | "host">): unknown {
+  switch ((err as NodeJS.ErrnoException | undefined)?.code) {
+    case "EADDRINUSE":
+      return new ConfigError([`PORT ${config.port} is already in use on ${config.host}; stop what holds it or set PORT to a free port`]);
+    case "EACCES":
+      return new ConfigError([`PORT ${config.port} needs privileges on this machine; set PORT to 1024 or above`]);
+    case "EADDRNOTAVAIL":
+    case "ENOTFOUND":
+      return new ConfigError([`HOST ${config.host} is not an address of this machine; set HOST to one (127.0.0.1, 0.0.0.0)`]);
+    default:
+      return err;
+  }
+}
+
 /** Starts the service from the environment; returns it once it listens. */
 export async function start(env: NodeJS.ProcessEnv = process.env): Promise<{ service: Service; config: ServiceConfig; url: string }> {
   const config = loadConfig(env);
   const service = createService(config);
   installShutdown(service);
   process.on("unhandledRejection", (reason) => service.logger.error({ err: reason }, "unhandled rejection"));
-  const address = await service.app.listen({ port: config.port, host: config.host });
+  let address: string;
+  try {
+    address = await service.app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await service.close();
+    throw listenError(err, config);
+  }
   const url = address.replace("0.0.0.0", "127.0.0.1");
   service.logger.info(
     { url, bots: service.registry.all().map((b) => `${b.definition.id}@${b.definition.version}`), sessionStore: service.store.kind, localMode: config.localMode },

@@ -28,6 +28,8 @@ export interface AwsSettings {
   /** A custom domain (ALB + ACM), or none (API Gateway's URL). */
   domain?: { name: string; hostedZoneId?: string; certificateArn?: string };
   allowedSourceCidrs?: string[];
+  /** S3 bucket for the custom domain load balancer's access logs. */
+  accessLogsBucket?: string;
   service: {
     cpu: number;
     memory: number;
@@ -112,6 +114,13 @@ export function readAwsSettings(r: Reader): AwsSettings | undefined {
   }
   if (certificateArn !== undefined && !ARN.test(certificateArn)) r.problem("awsCertificateArn", "must be an ACM certificate ARN", r.command("awsCertificateArn", "arn:aws:acm:<region>:<account>:certificate/<id>"));
   const allowedSourceCidrs = r.list("awsAllowedSourceCidrs", "203.0.113.0/24");
+  const accessLogsBucket = r.string("awsAccessLogsBucket");
+  if (accessLogsBucket !== undefined) {
+    if (domainName === undefined) r.problem("awsAccessLogsBucket", "applies only with a custom domain (awsDomainName); without one, API Gateway logs to CloudWatch Logs", r.removeCommand("awsAccessLogsBucket"));
+    else if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(accessLogsBucket)) {
+      r.problem("awsAccessLogsBucket", `"${accessLogsBucket}" is not an S3 bucket name (lowercase letters, digits, dots and hyphens)`, r.command("awsAccessLogsBucket", "acme-elb-access-logs"));
+    }
+  }
 
   const cpu = r.integer("awsTaskCpu", AWS_DEFAULTS.cpu, 1, 1_000_000);
   const memory = r.integer("awsTaskMemory", AWS_DEFAULTS.memory, 1, 1_000_000);
@@ -146,6 +155,7 @@ export function readAwsSettings(r: Reader): AwsSettings | undefined {
       ? { domain: { name: domainName, ...(hostedZoneId !== undefined ? { hostedZoneId } : {}), ...(certificateArn !== undefined ? { certificateArn } : {}) } }
       : {}),
     ...(allowedSourceCidrs !== undefined ? { allowedSourceCidrs } : {}),
+    ...(accessLogsBucket !== undefined ? { accessLogsBucket } : {}),
     service: { cpu, memory, desiredCount, maxCount, logLevel, turnBudgetMs, logRetentionDays, ...(alarmTopicArn !== undefined ? { alarmTopicArn } : {}) },
     tableDeletionProtection,
     secretsRecoveryWindowDays,
@@ -263,6 +273,7 @@ export function hostingArgsFromSettings(settings: AwsSettings, inputs: AwsProgra
           }
         : {}),
       ...(settings.allowedSourceCidrs ? { allowedSourceCidrs: settings.allowedSourceCidrs } : {}),
+      ...(settings.accessLogsBucket ? { accessLogs: { bucket: settings.accessLogsBucket } } : {}),
       apiAccessLogRetentionDays: s.logRetentionDays,
     },
     secrets: { recoveryWindowInDays: settings.secretsRecoveryWindowDays, ...(settings.kmsKeyArn ? { kmsKeyArn: settings.kmsKeyArn } : {}) },

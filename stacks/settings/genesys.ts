@@ -4,7 +4,7 @@
  * Pure: the stack program, `npm run synth` and `npm run doctor` all read the config through it.
  *
  * Every key is declared, with its type, description and default, in the `config:` block of Pulumi.yaml
- * (README.md lists them); test/stacks/configKeys.test.ts keeps the two in step.
+ * (docs/configuration.md lists them); test/stacks/configKeys.test.ts keeps the two in step.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { GENESYS_PROTOCOLS, HEADER_NAME, type BotConnectorTypeSettings, type GenesysProtocol } from "../../components/genesys/botConnectorConfig";
@@ -14,8 +14,9 @@ import { archyDuration } from "../../components/genesys/flow/callBotConnector";
 import { type IntentActionChoice } from "../../components/genesys/flow/fromBot";
 import { substitutionProblem } from "../../components/genesys/flow/substitution";
 import { domainProblems } from "../../components/genesys/messenger/settings";
+import { genesysNames, namePrefixProblem, type GenesysNames } from "../../components/genesys/names";
 import { digitalRepliesRole, handoverContextRole, type OAuthClientRoleArgs } from "../../components/genesys/oauthClient";
-import { type BotChoice, type FlowChoices } from "../../components/genesys/plan";
+import { botIds, type BotChoice, type FlowChoices, resolveBotChoice } from "../../components/genesys/plan";
 import { type GenesysVirtualAgentArgs } from "../../components/genesys/virtualAgent";
 import { type BotDefinition } from "../../service/src/bots/definition";
 import { GENESYS_REGIONS, isGenesysRegion, type GenesysRegion } from "../../service/src/genesys/regions";
@@ -27,7 +28,7 @@ export interface GenesysSettings {
   region: GenesysRegion;
   /** v1: the Bot Connector; v2: the Digital Bot Connector (docs/digital-bot-connector.md). */
   protocol: GenesysProtocol;
-  names: { integration: string; credential: string; flow: string; messenger: string; serviceClient: string; handoverRole: string; repliesRole: string };
+  names: GenesysNames;
   botConnector: BotConnectorTypeSettings & { verifyTokenHeader: string; verifyToken: "generated" | "config" };
   bot: BotChoice;
   queue: { name: string; existing: boolean };
@@ -71,8 +72,6 @@ function domainFix(r: Reader, allowAllDomains: boolean): string {
   return allowAllDomains ? r.removeCommand("genesysMessengerAllowedDomains") : r.command("genesysMessengerAllowedDomains[0]", "www.example.com", " --path");
 }
 
-const NAME_PREFIX_MAX = 60;
-
 /** Names must survive the Flow's raw-text substitution and Genesys's length limits. */
 function nameProblem(value: string): string | undefined {
   return substitutionProblem(value);
@@ -101,7 +100,7 @@ export function readGenesysSettings(r: Reader): GenesysSettings | undefined {
 
   const prefix = r.string("genesysNamePrefix", { required: true, example: '"Acme Virtual Agent DEV"', why: "every Genesys object is named from it" });
   if (prefix !== undefined) {
-    const problem = nameProblem(prefix) ?? (prefix.length > NAME_PREFIX_MAX ? `is longer than ${NAME_PREFIX_MAX} characters` : undefined);
+    const problem = namePrefixProblem(prefix);
     if (problem) r.problem("genesysNamePrefix", problem, r.command("genesysNamePrefix", '"Acme Virtual Agent DEV"'));
   }
 
@@ -196,15 +195,7 @@ export function readGenesysSettings(r: Reader): GenesysSettings | undefined {
   return {
     region: region as GenesysRegion,
     protocol,
-    names: {
-      integration: protocol === "v2" ? `${p} Digital Bot Connector` : `${p} Bot Connector`,
-      credential: `${p} verify token`,
-      flow: `${p} Inbound Message`,
-      messenger: `${p} Messenger`,
-      serviceClient: `${p} service`,
-      handoverRole: `${p} hand-over context`,
-      repliesRole: `${p} replies later`,
-    },
+    names: genesysNames(p, protocol),
     botConnector: { ...(typeSettings as BotConnectorTypeSettings), verifyTokenHeader: header, verifyToken },
     bot: { ...(botId ? { id: botId } : {}), ...(botVersion ? { version: botVersion } : {}) },
     queue: { name: queueName as string, existing: queueExisting },
@@ -293,6 +284,42 @@ function readServiceClientRoles(r: Reader): GenesysSettings["serviceClient"] {
     });
   });
   return { roles };
+}
+
+/**
+ * Whether the stack's bot choice (`genesysBotId`, `genesysBotVersion`) names one of the bot definitions; else the
+ * one problem to report, with the command that fixes it. The settings alone cannot tell: it depends on the bots.
+ * `botsDir` names where the definitions came from, in the message.
+ */
+export function botChoiceProblems(choice: BotChoice, definitions: readonly BotDefinition[], options: ParseOptions & { botsDir: string }): SettingsProblem[] {
+  const resolved = resolveBotChoice(definitions, choice);
+  if (!("problem" in resolved)) return [];
+  const r = new Reader({}, options.stack);
+  const problem = resolved.problem;
+  const ids = botIds(definitions);
+  switch (problem.kind) {
+    case "noBots":
+      r.problem("genesysBotId", `has no bot to name: ${options.botsDir} holds no bot definitions`, r.command("genesysBotId", "<bot id>"));
+      break;
+    case "ambiguous":
+      r.problem(
+        "genesysBotId",
+        `is not set, and ${options.botsDir} holds several bots (${problem.ids.join(", ")}): name the one the flow calls`,
+        r.command("genesysBotId", ids[0] as string),
+      );
+      break;
+    case "unknownBot":
+      r.problem("genesysBotId", `is "${problem.id}", which is not a bot of ${options.botsDir} (${problem.ids.join(", ")})`, r.command("genesysBotId", ids[0] as string));
+      break;
+    case "unknownVersion":
+      r.problem(
+        "genesysBotVersion",
+        `is "${problem.version}", which bot "${problem.id}" does not have (versions: ${problem.versions.join(", ")})`,
+        r.command("genesysBotVersion", problem.versions[problem.versions.length - 1] as string),
+      );
+      break;
+  }
+  return r.problems;
 }
 
 /** The flow choices the settings make (shared by the program's args and `npm run synth`). */

@@ -36,6 +36,8 @@ describe("buildBotList", () => {
                   },
                 },
                 { name: "AgentRequested", slots: { reason: { name: "reason", type: "String" }, topic: { name: "topic", type: "String" } } },
+                // The default hand-over intent is registered like any other, so Architect gives it a path.
+                { name: "Handover", slots: { topic: { name: "topic", type: "String" }, orderNumber: { name: "orderNumber", type: "String" } } },
                 { name: "Goodbye" },
               ],
             },

@@ -32,9 +32,20 @@ export function minimalBot(): Json {
   };
 }
 
-/** A bot whose start node is the given question node; answering it completes with `Done`. */
+/**
+ * The bot with the default hand-over intent `Handover` declared: every bot with a question (its last miss hands
+ * over), a hand-over without intent or an upstream agent needs one.
+ */
+export function withDefaultHandover(bot: Json): Json {
+  return { ...bot, intents: { ...(bot.intents as Json), Handover: { handover: true } }, defaultHandoverIntent: "Handover" };
+}
+
+/**
+ * A bot whose start node is the given question node; answering it completes with `Done`, running out of attempts
+ * hands over with the default hand-over intent `Handover`.
+ */
 export function questionBot(question: Json, kind: "question" | "optionalQuestion" = "question"): Json {
-  const bot = minimalBot();
+  const bot = withDefaultHandover(minimalBot());
   bot.start = "ask";
   bot.nodes = { ask: { [kind]: question, next: "end" }, end: { complete: { intent: "Done" } } };
   return bot;

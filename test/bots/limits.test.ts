@@ -1,18 +1,23 @@
 /**
- * Each Genesys limit (shared/reference/botconnector-protocol.md §3.5, §4.2, §6): the value at the limit
+ * Each Genesys limit (docs/genesys-bot-connector.md, "Shape and limits", "Reply messages and rich content", "Channels"): the value at the limit
  * loads, one past it is rejected with a message that names the path.
  */
 import { type BotDefinition, type Channel } from "../../service/src/bots/definition";
 import { CHANNEL_TEXT_LIMITS, GENESYS_LIMITS, textLimitFor } from "../../service/src/bots/limits";
 import { type LoadedBot, validateBotSet } from "../../service/src/bots/load";
 import { validateDefinition } from "../../service/src/bots/validate";
-import { entries, type Json, minimalBot, objectIssues, parseObject, questionBot, toYaml } from "./fixtures";
+import { entries, type Json, minimalBot, objectIssues, parseObject, questionBot, toYaml, withDefaultHandover } from "./fixtures";
 
 const withIntents = (intents: Json): Json => ({ ...minimalBot(), intents: { Done: {}, ...intents } });
+/** Messages followed by a question, so their buttons can be answered. */
 const withSay = (messages: unknown[], patch: Json = {}): Json => ({
-  ...minimalBot(),
+  ...withDefaultHandover(minimalBot()),
   ...patch,
-  nodes: { hello: { say: messages, next: "end" }, end: { complete: { intent: "Done" } } },
+  nodes: {
+    hello: { say: messages, next: "ask" },
+    ask: { question: { prompt: [{ text: "Anything else?" }], answer: { type: "yesNo" }, var: "more" }, next: "end" },
+    end: { complete: { intent: "Done" } },
+  },
 });
 const postback = (payload: string) => ({ type: "postback", label: payload, payload });
 const card = (...payloads: string[]) => ({ title: "T", actions: payloads.map(postback) });

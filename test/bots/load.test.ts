@@ -45,7 +45,8 @@ describe("parseBotDefinition", () => {
     const def = loadSampleBot();
     expect(def.id).toBe("acme-support");
     expect(def.languages).toEqual(["en-us", "de-de"]);
-    expect(Object.keys(def.intents)).toEqual(["OrderStatus", "ReturnCreated", "AgentRequested", "Goodbye"]);
+    expect(Object.keys(def.intents)).toEqual(["OrderStatus", "ReturnCreated", "AgentRequested", "Handover", "Goodbye"]);
+    expect(def.defaultHandoverIntent).toBe("Handover");
   });
 
   describe("schema errors name the file, the JSON path and the line", () => {

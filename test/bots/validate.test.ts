@@ -1,12 +1,12 @@
 /** Every semantic rule of validate.ts, each through the loader so the issue carries file, path and line. */
 import { type BotDefinition } from "../../service/src/bots/definition";
 import { nodeKind, pointer, successors, validateDefinition } from "../../service/src/bots/validate";
-import { type Json, loadSampleBot, minimalBot, objectIssues, parseObject, questionBot } from "./fixtures";
+import { type Json, loadSampleBot, minimalBot, objectIssues, parseObject, questionBot, withDefaultHandover } from "./fixtures";
 
 const sayNode = (text: unknown, next = "end") => ({ say: [{ text }], next });
 /** The minimal bot (start `hello` saying Hi, then `end` completing with `Done`) with some nodes replaced or added. */
 function withNodes(nodes: Json, patch: Json = {}): Json {
-  return { ...minimalBot(), ...patch, nodes: { hello: sayNode("Hi"), end: { complete: { intent: "Done" } }, ...nodes } };
+  return withDefaultHandover({ ...minimalBot(), ...patch, nodes: { hello: sayNode("Hi"), end: { complete: { intent: "Done" } }, ...nodes } });
 }
 const ask = (v: string, next = "end", extra: Json = {}) => ({ question: { prompt: [{ text: "?" }], answer: { type: "text" }, var: v, ...extra }, next });
 
@@ -60,7 +60,7 @@ describe("semantic validation", () => {
       ["question", { question: { prompt: [{ text: "?" }], answer: { type: "text" }, var: "a" } }],
       ["optionalQuestion", { optionalQuestion: { prompt: [{ text: "?" }], answer: { type: "text" }, var: "a", skip: { words: ["skip"] } } }],
     ])("a %s node needs next", (kind, node) => {
-      expectOneIssue({ ...minimalBot(), nodes: { hello: node } }, "/nodes/hello", `a ${kind} node needs next`);
+      expectOneIssue(withDefaultHandover({ ...minimalBot(), nodes: { hello: node } }), "/nodes/hello", `a ${kind} node needs next`);
     });
     it.each([
       ["complete", { complete: { intent: "Done" } }],
@@ -94,8 +94,61 @@ describe("semantic validation", () => {
         "/nodes/end/handover/slots/who",
         'slot "who" is not declared for intent "Agent"',
       ));
-    it("handover slots need an intent", () =>
-      expectOneIssue(withNodes({ end: { handover: { reason: "r", slots: { a: "x" } } } }), "/nodes/end/handover/slots", /slots need an intent/));
+    it("handover slots without an intent are the default hand-over intent's", () =>
+      expectOneIssue(withNodes({ end: { handover: { reason: "r", slots: { a: "x" } } } }), "/nodes/end/handover/slots/a", 'slot "a" is not declared for intent "Handover"'));
+  });
+
+  describe("a designed hand-over completes with an intent (never Failed)", () => {
+    const fix = /declare defaultHandoverIntent \(an intent marked handover: true\)/;
+    const bare = (nodes: Json) => ({ ...minimalBot(), nodes: { hello: sayNode("Hi"), end: { complete: { intent: "Done" } }, ...nodes } });
+    it("a hand-over without intent needs the bot's default", () =>
+      expectOneIssue(bare({ end: { handover: { reason: "r" } } }), "/nodes/end/handover", /the hand-over names no intent.*declare defaultHandoverIntent/));
+    it("a question without onNoMatch needs it: its last miss hands over", () => {
+      expectOneIssue(bare({ hello: ask("a") }), "/nodes/hello/question", /no onNoMatch.*declare defaultHandoverIntent/);
+      expect(() => parseObject(bare({ hello: ask("a", "end", { onNoMatch: "end" }) }))).not.toThrow();
+    });
+    it("an upstream node needs it: an agent may hand over without naming an intent", () => {
+      const issues = objectIssues({
+        ...bare({ hello: { upstream: { agent: "a" } } }),
+        upstreams: { a: { urlEnv: "AGENT_URL", auth: { type: "bearer", tokenEnv: "AGENT_TOKEN" } } },
+      });
+      expect(issues).toEqual([expect.objectContaining({ path: "/nodes/hello/upstream", message: expect.stringMatching(fix) })]);
+    });
+    it("the default must be a declared intent marked handover: true", () => {
+      expectOneIssue({ ...bare({}), defaultHandoverIntent: "Nope" }, "/defaultHandoverIntent", 'intent "Nope" is not declared under intents');
+      expectOneIssue({ ...bare({}), defaultHandoverIntent: "Done" }, "/defaultHandoverIntent", 'intent "Done" is not marked handover: true');
+    });
+    it("the message names the file, the path and the line", () => {
+      const [issue] = objectIssues(bare({ end: { handover: { reason: "r" } } }), "bots/shop.yaml");
+      expect(issue).toEqual({ file: "bots/shop.yaml", path: "/nodes/end/handover", line: expect.any(Number), message: expect.stringMatching(fix) });
+    });
+  });
+
+  it("timeZone must be an IANA time zone", () => {
+    expectOneIssue({ ...minimalBot(), timeZone: "Mars/Olympus" }, "/timeZone", /"Mars\/Olympus" is not an IANA time zone/);
+    expect(parseObject({ ...minimalBot(), timeZone: "Europe/Berlin" }).timeZone).toBe("Europe/Berlin");
+  });
+
+  describe("no dead buttons", () => {
+    const dead = /has a button the customer can never use: the session ends in the same turn/;
+    const card = { card: { title: "T", actions: [{ type: "postback", label: "Again", payload: "again" }] } };
+    it("refuses buttons sent in the turn that ends the session", () => {
+      expectOneIssue(withNodes({ hello: { say: [{ text: "x" }, card], next: "end" } }), "/nodes/hello/say/1", dead);
+      expectOneIssue(withNodes({ end: { complete: { intent: "Done", say: [{ text: "Pick", quickReplies: [{ label: "A", payload: "a" }] }] } } }), "/nodes/end/complete/say/0", dead);
+      expectOneIssue(
+        withNodes({ hello: { say: [card], next: "pick" }, pick: { branch: { cases: [{ when: { ref: "language", equals: "en" }, next: "end" }], default: "bye" } }, bye: { handover: { reason: "r" } } }),
+        "/nodes/hello/say/0",
+        dead,
+      );
+    });
+    it("accepts buttons followed by a question on some way on, and links anywhere", () => {
+      expect(() => parseObject(withNodes({ hello: { say: [card], next: "ask" }, ask: ask("a") }))).not.toThrow();
+      const link = { card: { title: "T", actions: [{ type: "link", label: "Track", url: "https://example.com" }] } };
+      expect(() => parseObject(withNodes({ hello: { say: [link], next: "end" } }))).not.toThrow();
+    });
+    it("the sample bot's order card leads to a question, so its Start a return button works", () => {
+      expect(loadSampleBot().nodes["order-card"]?.next).toBe("order-anything-else");
+    });
   });
 
   describe("variables, parameters and templates", () => {
@@ -172,7 +225,7 @@ describe("semantic validation", () => {
       expectOneIssue(withNodes({ hello: { say: [{ card, carousel: [card] }], next: "end" } }), "/nodes/hello/say/0", /a message is text/);
     });
     it("quick replies alone are a message", () => {
-      expect(() => parseObject(withNodes({ hello: { say: [{ quickReplies: [{ label: "A", payload: "a" }] }], next: "end" } }))).not.toThrow();
+      expect(() => parseObject(withNodes({ hello: { say: [{ quickReplies: [{ label: "A", payload: "a" }] }], next: "ask" }, ask: ask("a") }))).not.toThrow();
     });
     it("checks prompts and retry prompts", () => {
       expectOneIssue(withNodes({ hello: ask("a", "end", { retryPrompt: [{ text: "{{vars.zzz}}" }] }) }), "/nodes/hello/question/retryPrompt/0/text", /never set/);

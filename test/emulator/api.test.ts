@@ -58,7 +58,7 @@ describe("emulator HTTP API", () => {
     const info = (await request(emu.url + "/api/info", "GET")).body;
     expect(info).toMatchObject({
       flow: { name: "Acme Virtual Agent DEV Inbound Message", defaultLanguage: "en-us", languages: ["en-us", "de-de"] },
-      bot: { id: "acme-support", name: "Acme Support", version: "1.0", intents: ["OrderStatus", "ReturnCreated", "AgentRequested", "Goodbye"] },
+      bot: { id: "acme-support", name: "Acme Support", version: "1.0", intents: ["OrderStatus", "ReturnCreated", "AgentRequested", "Handover", "Goodbye"] },
       participantDataRead: ["customerName", "customerTier"],
       botConnectorUrl: bot.url,
     });

@@ -1,4 +1,6 @@
+import { RESPONSE_RULES } from "../../emulator/botConnector/rules";
 import { channelNotices, CHANNEL_RULES } from "../../emulator/channels";
+import { headingAnchors, read } from "../docs/markdown";
 import { type Card, type ReplyMessage } from "../../service/src/protocol/types";
 
 const link = (text: string) => ({ type: "Link" as const, text, url: "https://example.com/" + text });
@@ -47,7 +49,11 @@ describe("channel rules", () => {
     expect(rules(replies(11), "webmessaging")).toEqual(["degraded quick-reply-count"]);
   });
 
-  test("every rule names its source in the protocol reference", () => {
-    for (const rule of CHANNEL_RULES) expect(rule.source).toMatch(/§\d/);
+  test("every rule, of channels and of answers, names a section of docs/genesys-bot-connector.md that exists", () => {
+    const anchors = headingAnchors(read("docs/genesys-bot-connector.md"));
+    for (const rule of [...CHANNEL_RULES, ...Object.values(RESPONSE_RULES)]) {
+      const anchor = /^genesys-bot-connector\.md#([\w-]+): \S/.exec(rule.source)?.[1];
+      expect([rule.source, anchor !== undefined && anchors.has(anchor)]).toEqual([rule.source, true]);
+    }
   });
 });

@@ -46,7 +46,7 @@ describe("loading the rendered flow", () => {
     expect(flow.name).toBe("Acme Virtual Agent DEV Inbound Message");
     expect(flow.supportedLanguages).toEqual(["en-us", "de-de"]);
     expect(new Set(allActions(flow.actions).map((a) => a.type))).toEqual(
-      new Set(["getParticipantData", "callBotConnector", "setParticipantData", "sendResponse", "transferToAcd", "disconnect"]),
+      new Set(["getParticipantData", "callBotConnector", "setParticipantData", "sendResponse", "switch", "transferToAcd", "disconnect"]),
     );
     const call = flow.actions[1];
     expect(call).toMatchObject({ type: "callBotConnector", integration: "Acme Virtual Agent DEV Bot Connector", bot: "Acme Support", version: "1.0", followUpTimeoutMs: 30 * 60_000 });
@@ -74,7 +74,7 @@ describe("loading the rendered flow", () => {
   test("expressions beyond the renderer's forms are rejected at load, naming the expression", () => {
     const yamlText = devFlowWith((f) => {
       callAction(f).inputText = { exp: "Append(Message.Message.body, \"!\")" };
-      callAction(f).outputs.failure.actions[0].sendResponse.messageBody = { exp: "Flow.StartDateTimeUtc" };
+      callAction(f).outputs.failure.actions[0].setParticipantData.attributes[0].attribute.value = { exp: "Flow.StartDateTimeUtc" };
     });
     const problems = loadProblems(yamlText);
     expect(problems).toContainEqual(expect.stringContaining("does not implement the function Append"));
@@ -136,7 +136,11 @@ describe("loading the rendered flow", () => {
 });
 
 describe("expressions", () => {
-  const scope = (vars: Record<string, unknown>, body = "hello") => ({ variable: (n: string) => vars[n] as never, messageBody: body });
+  const scope = (vars: Record<string, unknown>, body = "hello", language: string | null = "de-de") => ({
+    variable: (n: string) => vars[n] as never,
+    messageBody: body,
+    messageLanguage: language ?? undefined,
+  });
 
   test("the renderer's forms evaluate as Architect would", () => {
     const isSet = parseExpression('If(IsSet(State.x), ToString(State.x), "")');
@@ -146,6 +150,11 @@ describe("expressions", () => {
     expect(evaluate(parseExpression("Message.Message.Body"), scope({}, "hi there"))).toBe("hi there");
     expect(evaluate(parseExpression('"Menu"'), scope({}))).toBe("Menu");
     expect(evaluate(parseExpression("NOT_SET"), scope({}))).toBeUndefined();
+    const german = parseExpression('If(IsSet(Message.Language), Message.Language, "") == "de-de"');
+    expect(evaluate(german, scope({}))).toBe(true);
+    expect(evaluate(german, scope({}, "hi", "en-us"))).toBe(false);
+    expect(evaluate(german, scope({}, "hi", null))).toBe(false);
+    expect(() => evaluate(parseExpression('Message.Language == "de-de"'), scope({}, "hi", null))).toThrow(/NOT_SET/);
   });
 
   test("malformed expressions are rejected with the position", () => {

@@ -75,7 +75,7 @@ describe("emulator × misbehaving bot", () => {
   test.each(invalid.map(([name, body, rule, path]) => ({ name, body, rule, path })))("rejects $name (rule $rule) and takes the failure path", async ({ body, rule, path }) => {
     const { failure } = await failedWith(body);
     expect(failure.errorType).toBe("ServiceProviderInvalidResponse");
-    expect(failure.problems).toContainEqual(expect.objectContaining({ rule, path, source: expect.stringMatching(/§/) }));
+    expect(failure.problems).toContainEqual(expect.objectContaining({ rule, path, source: expect.stringMatching(/^genesys-bot-connector\.md#/) }));
     expect(failure.errorMessage).toContain(path);
   });
 

@@ -4,7 +4,6 @@ import { type EmulatorEvent } from "../../emulator/events";
 import { Chat, shown, startEmulator, type RunningEmulator } from "./harness";
 
 const QUEUE = "Acme Virtual Agent DEV Hand-over";
-const APOLOGY = "Sorry, I'm having a technical problem. Let me get you to a colleague.";
 
 /** The dev stack's rendered flow, played by the emulator against the real service over HTTP. */
 describe("emulator × service: every path of the sample bot", () => {
@@ -30,8 +29,8 @@ describe("emulator × service: every path of the sample bot", () => {
     expect(shown(chat.events)).toEqual(["Hi Ada! I'm Ava, Acme's virtual assistant.", "As a gold member you get priority with our team.", "What can I help you with?"]);
     expect(chat.status).toBe("waiting");
     await chat.click("Track an order");
-    const done = await chat.say("A-12345");
-    expect(shown(done)).toEqual(["Order A-12345"]);
+    expect(shown(await chat.say("A-12345"))).toEqual(["Order A-12345", "Is there anything else I can help you with?"]);
+    await chat.say("no thanks");
     expect(chat.flow("complete")).toEqual([
       { kind: "complete", action: "Call Bot Connector", intent: "OrderStatus", slots: { orderNumber: "A-12345", orderStatus: "shipped" }, parameters: { lastTopic: "order" } },
     ]);
@@ -45,7 +44,7 @@ describe("emulator × service: every path of the sample bot", () => {
     expect(ended(chat)).toEqual(["disconnect"]);
 
     const calls = chat.calls();
-    expect(calls).toHaveLength(3);
+    expect(calls).toHaveLength(4);
     const [first, click, last] = calls.map((c) => c.request);
     expect(first).toEqual({
       botId: "Acme Support",
@@ -70,7 +69,7 @@ describe("emulator × service: every path of the sample bot", () => {
     expect(click?.parameters).toBeUndefined();
     // Credential header sent (masked in the log), a fresh correlation id per call.
     expect(calls.every((c) => c.headers["verify-token"] === "********")).toBe(true);
-    expect(new Set(calls.map((c) => c.correlationId)).size).toBe(3);
+    expect(new Set(calls.map((c) => c.correlationId)).size).toBe(4);
     expect(JSON.stringify(chat.events)).not.toContain(TOKEN);
   });
 
@@ -79,6 +78,7 @@ describe("emulator × service: every path of the sample bot", () => {
     await chat.say("where is my order");
     expect(shown(await chat.say("my order from last week"))[0]).toMatch(/doesn't look like an order number/);
     await chat.say("a12340");
+    await chat.say("nope");
     expect(chat.flow("complete")[0]?.slots).toEqual({ orderNumber: "a12340", orderStatus: "delayed" });
   });
 
@@ -163,15 +163,36 @@ describe("emulator × service: every path of the sample bot", () => {
     expect(ended(chat)).toEqual(["transfer"]);
   });
 
-  test("three misses at the menu: the bot answers Failed and the flow takes the failure path to the queue", async () => {
+  test("three misses at the menu: a designed hand-over, never the failure path: Handover intent, reason in participant data, transfer", async () => {
     const chat = await start();
     await chat.say("banana");
     await chat.say("pineapple");
-    const failed = await chat.say("kiwi");
-    expect(shown(failed)).toEqual(["I'm having trouble understanding. Let me get you to a colleague.", APOLOGY]);
-    expect(chat.flow("failure")).toEqual([{ kind: "failure", action: "Call Bot Connector", errorType: "BotFailed", errorMessage: "HANDOVER: menu not understood after 3 attempts" }]);
-    expect(failed.find((e) => e.type === "message" && e.message.text === APOLOGY)).toMatchObject({ origin: "flow" });
-    expect(chat.flow("transfer")[0]).toMatchObject({ action: "Transfer to ACD (failure)", queue: QUEUE, priority: 0 });
+    const handedOver = await chat.say("kiwi");
+    // One message, the bot's own: no false "technical problem" from the flow.
+    expect(shown(handedOver)).toEqual(["I'm having trouble understanding. Let me get you to a colleague."]);
+    expect(chat.flow("failure")).toEqual([]);
+    expect(chat.flow("complete")).toEqual([
+      { kind: "complete", action: "Call Bot Connector", intent: "Handover", slots: {}, parameters: { handoverReason: "menu not understood after 3 attempts" } },
+    ]);
+    expect(chat.flow("transfer")[0]).toMatchObject({
+      action: "Transfer to ACD (Handover)",
+      queue: QUEUE,
+      participantData: { "virtualAgent.intent": "Handover", "virtualAgent.handoverReason": "menu not understood after 3 attempts" },
+    });
+  });
+
+  test("German, from greeting through a no-match hand-over: not one English word, the reason for the agent", async () => {
+    const chat = await start({ language: "de-de" });
+    for (const text of ["lila", "Elefanten"]) await chat.say(text);
+    await chat.say("tanzen");
+    expect(shown(chat.events)).toEqual([
+      "Hallo und willkommen! Ich bin Ava, die virtuelle Assistentin von Acme.",
+      "Wobei kann ich Ihnen helfen?",
+      "Entschuldigung, das habe ich nicht verstanden. Bitte wählen Sie eine Option.",
+      "Entschuldigung, das habe ich nicht verstanden. Bitte wählen Sie eine Option.",
+      "Ich habe Schwierigkeiten, Sie zu verstehen. Ich verbinde Sie mit einem Kollegen.",
+    ]);
+    expect(chat.flow("transfer")[0]?.participantData).toMatchObject({ "virtualAgent.intent": "Handover", "virtualAgent.handoverReason": "menu not understood after 3 attempts" });
   });
 
   test("a quick reply from an earlier question is still sent, and the bot recognises it as stale", async () => {

@@ -1,10 +1,11 @@
 import { type AnswerDef, type ChoiceOption } from "../../service/src/bots/definition";
-import { type AnswerContext, matchChoice, parseAnswer, parseDate, parseNumber, yesNoLabels } from "../../service/src/engine/answers";
+import { type AnswerContext, matchChoice, parseAnswer, parseNumber, yesNoLabels } from "../../service/src/engine/answers";
+import { parseDate } from "../../service/src/engine/dates";
 
 /** A Tuesday, late in the UTC day so that "tomorrow" must not be computed from local time. */
 const NOW = new Date("2026-03-10T23:30:00Z");
-const en: AnswerContext = { language: "en-us", defaultLanguage: "en-us", now: NOW };
-const de: AnswerContext = { language: "de-de", defaultLanguage: "en-us", now: NOW };
+const en: AnswerContext = { language: "en-us", defaultLanguage: "en-us", now: NOW, timeZone: "UTC" };
+const de: AnswerContext = { language: "de-de", defaultLanguage: "en-us", now: NOW, timeZone: "UTC" };
 
 const parse = (def: AnswerDef, text: string, ctx = en, payload?: string) => parseAnswer(def, payload === undefined ? { text } : { text, payload }, ctx);
 const value = (def: AnswerDef, text: string, ctx = en, payload?: string) => {
@@ -137,7 +138,7 @@ describe("choice answers", () => {
     expect(matchChoice(options, { text: "refund status" }, en)).toBeUndefined();
   });
   it("does not match part of a word", () => {
-    expect(value(def, "refunds")).toBe("(no match)");
+    expect(value(def, "borders")).toBe("(no match)");
     expect(value(def, "")).toBe("(no match)");
   });
   it("falls back to the text when a payload matches no option", () => {
@@ -181,13 +182,13 @@ describe("date answers", () => {
     expect(day("demain", { ...en, language: "fr-fr" })).toBe("2026-03-11");
   });
   it("rejects impossible and unknown dates", () => {
-    for (const text of ["31.02.2026", "2026-13-01", "2026-02-30", "someday", "12/01/26", "1799-12-31", "2201-01-01"]) {
+    for (const text of ["31.02.2026", "2026-13-01", "2026-02-30", "someday", "1799-12-31", "2201-01-01"]) {
       expect([text, day(text, de)]).toEqual([text, "(no match)"]);
     }
   });
   it.each(["constructor", "toString", "__proto__", "hasOwnProperty", "valueOf"])("rejects %j without throwing", (text) => {
     expect(day(text)).toBe("(no match)");
-    expect(parseDate(text, "de-de", NOW)).toBeUndefined();
+    expect(parseDate(text, "de-de", NOW, "UTC")).toBeUndefined();
   });
   it("enforces minDaysFromToday and maxDaysFromToday", () => {
     const def: AnswerDef = { type: "date", minDaysFromToday: 1, maxDaysFromToday: 14 };

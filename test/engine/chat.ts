@@ -75,7 +75,7 @@ export function expectValidOutcome(bot: RunnableBot, outcome: TurnOutcome): void
   }
   const intents = bot.definition.intents;
   if (r.botState === "MoreData") {
-    // Gotcha 2 of the protocol reference: no intent (nor slots) on MoreData turns.
+    // The v1 loop guard (docs/genesys-bot-connector.md#gotchas): no intent (nor slots) on MoreData turns.
     expect(r.intent).toBeUndefined();
     expect(r.slotValues).toBeUndefined();
     expect(r.errorInfo).toBeUndefined();

@@ -1,5 +1,6 @@
 /** The conversation engine on small inline bots: one behaviour per bot. */
 import { type BotDefinition } from "../../service/src/bots/definition";
+import { parse, stringify } from "yaml";
 import { parseBotDefinition } from "../../service/src/bots/load";
 import { runTurn } from "../../service/src/engine/engine";
 import { runnable } from "../bots/fixtures";
@@ -11,7 +12,15 @@ version: "1"
 defaultLanguage: en-us
 languages: [en-us, de-de]
 `;
-const botFrom = (yaml: string) => runnable(parseBotDefinition(HEAD + yaml, "inline.yaml"));
+/**
+ * An inline bot; unless it declares its own, it gets the default hand-over intent `Handover` that every bot with a
+ * question needs (its last miss hands over).
+ */
+const botFrom = (yaml: string) => {
+  const data = parse(HEAD + yaml) as Record<string, unknown>;
+  const withDefault = "defaultHandoverIntent" in data ? data : { ...data, intents: { ...(data.intents as object), Handover: { handover: true } }, defaultHandoverIntent: "Handover" };
+  return runnable(parseBotDefinition(stringify(withDefault), "inline.yaml"));
+};
 
 describe("engine on inline bots", () => {
   describe("Architect parameters", () => {
@@ -156,20 +165,21 @@ nodes:
       });
     });
 
-    it("without an intent ends Failed HANDOVER with the reason in errorInfo", () => {
+    it("without an intent completes with the default hand-over intent: an outcome, never Failed", () => {
       const c = new Chat(bot);
       c.send("");
       expect(c.click("Without").response).toEqual({
-        botState: "Failed",
+        botState: "Complete",
         replymessages: [{ type: "Text", text: "One moment." }],
-        errorInfo: { errorCode: "HANDOVER", errorMessage: "asked without" },
+        intent: "Handover",
+        confidence: 1,
         parameters: { queue: "general", handoverReason: "asked without" },
       });
     });
   });
 
   describe("questions", () => {
-    it("maxAttempts 1 without onNoMatch fails on the first miss, with the bot's own localized noMatch message", () => {
+    it("maxAttempts 1 without onNoMatch hands over on the first miss, with the bot's own localized noMatch message", () => {
       const bot = botFrom(`
 intents: { Done: {} }
 systemMessages:
@@ -183,9 +193,11 @@ nodes:
       c.send("");
       const out = c.send("keine");
       expect(out.response).toEqual({
-        botState: "Failed",
+        botState: "Complete",
         replymessages: [{ type: "Text", text: "Schade!" }],
-        errorInfo: { errorCode: "NO_MATCH", errorMessage: 'no valid answer to "ask" after 1 attempts' },
+        intent: "Handover",
+        confidence: 1,
+        parameters: { handoverReason: 'no valid answer to "ask" after 1 attempts' },
       });
     });
 

@@ -88,30 +88,47 @@ describe("engine on the sample bot", () => {
       expect(c.state?.awaiting).toEqual({ node: "menu", attempts: 1 });
     });
 
-    it("takes onNoMatch after maxAttempts misses (here a hand-over without intent: Failed HANDOVER)", () => {
+    it("takes onNoMatch after maxAttempts misses: a hand-over without intent completes with the default hand-over intent", () => {
       const c = chat();
       c.send("purple");
       c.send("elephants");
       expect(c.state?.awaiting?.attempts).toBe(2);
       const out = c.send("dancing");
       expect(out.event).toBe("no-match");
+      // Never Failed: Architect takes the Handover path, writes the reason to participant data and transfers.
       expect(out.response).toEqual({
-        botState: "Failed",
+        botState: "Complete",
         replymessages: [{ type: "Text", text: "I'm having trouble understanding. Let me get you to a colleague." }],
-        errorInfo: { errorCode: "HANDOVER", errorMessage: "menu not understood after 3 attempts" },
+        intent: "Handover",
+        confidence: 1,
         parameters: { handoverReason: "menu not understood after 3 attempts" },
       });
+      expect(out.state.ended).toBe("Complete");
     });
 
-    it("ends Failed NO_MATCH with errorInfo when a question has no onNoMatch", () => {
+    it("hands over with the default intent, the reason and the collected slots when a question has no onNoMatch", () => {
       const c = returnUpTo("return-reason");
       c.send("dunno");
       c.send("no idea");
       const out = c.send("whatever");
-      expect(out.response.botState).toBe("Failed");
-      expect(out.response.errorInfo).toEqual({ errorCode: "NO_MATCH", errorMessage: 'no valid answer to "return-reason" after 3 attempts' });
+      expect(out.event).toBe("no-match");
+      expect(out.response).toMatchObject({
+        botState: "Complete",
+        intent: "Handover",
+        slotValues: { orderNumber: "A-12345", topic: "return" },
+        parameters: { handoverReason: 'no valid answer to "return-reason" after 3 attempts' },
+      });
+      expect(out.response.errorInfo).toBeUndefined();
       expect(c.texts).toEqual(["Sorry, I couldn't understand that. Let me connect you with a colleague."]);
-      expect(out.response.intent).toBeUndefined();
+    });
+
+    it("hands over in German in German, with the same intent and reason", () => {
+      const c = chat({ languageCode: "de-de" });
+      c.send("lila");
+      c.send("Elefanten");
+      const out = c.send("tanzen");
+      expect(c.texts).toEqual(["Ich habe Schwierigkeiten, Sie zu verstehen. Ich verbinde Sie mit einem Kollegen."]);
+      expect(out.response).toMatchObject({ botState: "Complete", intent: "Handover", parameters: { handoverReason: "menu not understood after 3 attempts" } });
     });
 
     it("re-prompts on an empty message without counting a miss", () => {
@@ -224,10 +241,14 @@ describe("engine on the sample bot", () => {
   });
 
   describe("complete", () => {
-    it("order status: intent, exactly its declared slots, parameters as strings, card with an ended-session tag", () => {
+    it("order status: the card, then a question so its Start a return button still works; intent, slots and parameters", () => {
       const c = chat();
       c.click("Track an order");
-      const out = c.send("a12340");
+      const shown = c.send("a12340");
+      expect(shown.response.botState).toBe("MoreData");
+      expect(c.texts).toEqual(["Order a12340", "Is there anything else I can help you with?"]);
+      expect(c.button("Start a return").payload).toBe("order-anything-else#start-return");
+      const out = c.click("No");
       expect(out.response).toMatchObject({
         botState: "Complete",
         intent: "OrderStatus",
@@ -236,15 +257,25 @@ describe("engine on the sample bot", () => {
         parameters: { lastTopic: "order" },
       });
       expect(Object.keys(out.response.slotValues ?? {})).toEqual(["orderNumber", "orderStatus"]);
-      expect(c.texts).toEqual(["Order a12340"]);
-      expect(c.button("Start a return").payload).toBe("_#start-return");
       expect(out.state.ended).toBe("Complete");
     });
 
-    it("a shipped order when the number does not end in 0", () => {
+    it("the card's Start a return button restarts the return path while the session waits", () => {
       const c = chat();
       c.click("Track an order");
-      expect(c.send("A-12345").response.slotValues).toEqual({ orderNumber: "A-12345", orderStatus: "shipped" });
+      c.send("A-12345");
+      const out = c.click("Start a return");
+      expect(out.event).toBe("interrupted");
+      expect(c.texts).toEqual(["Which order is the return for? The number looks like A-12345."]);
+    });
+
+    it("a shipped order when the number does not end in 0; yes goes back to the menu", () => {
+      const c = chat();
+      c.click("Track an order");
+      c.send("A-12345");
+      expect(c.state?.vars.orderStatus).toBe("shipped");
+      c.send("yes please");
+      expect(c.state?.awaiting?.node).toBe("menu");
     });
 
     it("return: every answer type, slots in their Genesys formats", () => {
@@ -409,7 +440,7 @@ describe("engine on the sample bot", () => {
       expect(c.state?.awaiting?.attempts).toBe(2);
       c.send("nonsense");
       expect(c.last.replayed).toBe(false);
-      expect(c.last.response.botState).toBe("Failed");
+      expect(c.last.response).toMatchObject({ botState: "Complete", intent: "Handover" });
       expect(c.state?.lastTurn).toBeUndefined();
     });
 

@@ -373,7 +373,7 @@ export function errorBody(status: number, code: string, message: string) {
   return { message, code, status, contextId: randomUUID(), details: [], errors: [] as unknown[] };
 }
 
-// ---- bot list validation: the BotList model's documented limits (platform API docs, botconnector-protocol.md §4.2) ----
+// ---- bot list validation: the BotList model's documented limits (platform API docs; docs/genesys-bot-connector.md#shape-and-limits) ----
 
 const NAME = { type: "string", minLength: 1, maxLength: 100 };
 const botListSchema = {

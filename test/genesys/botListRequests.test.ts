@@ -162,7 +162,7 @@ describe("bot list requests against the fake Platform API", () => {
 
 describe("describeField", () => {
   it("maps Genesys field paths to ids and names of the list that was sent", () => {
-    expect(describeField("chatBots[0].versions[0].intents[3].slots[topic].type", ours)).toBe('bot "acme-support" version "1.0" intent "Goodbye" slot "topic" (type)');
+    expect(describeField("chatBots[0].versions[0].intents[4].slots[topic].type", ours)).toBe('bot "acme-support" version "1.0" intent "Goodbye" slot "topic" (type)');
     expect(describeField("chatBots[0].id", ours)).toBe('bot "acme-support" (id)');
     expect(describeField("chatBots[7].id", ours)).toBeUndefined();
     expect(describeField("something else", ours)).toBeUndefined();

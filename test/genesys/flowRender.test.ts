@@ -14,7 +14,9 @@ const description = describeFlow({
   queueName: "Acme Support",
   definition,
   transferPriority: 5,
-  intentActions: { OrderStatus: { action: "transfer", message: "Let me get a colleague for the delivery question." } },
+  intentActions: {
+    OrderStatus: { action: "transfer", message: { "en-us": "Let me get a colleague for the delivery question.", "de-de": "Ich hole einen Kollegen für die Lieferfrage." } },
+  },
 });
 
 type Node = Record<string, unknown>;
@@ -50,9 +52,10 @@ describe("renderInboundFlow", () => {
     const outputs = actionOf(rendered.yaml, "callBotConnector").outputs as Record<string, { actions: Node[] }>;
     const kinds = (intent: string) => outputs[intent]!.actions.map((a) => Object.keys(a)[0]);
     expect(kinds("AgentRequested")).toEqual(["setParticipantData", "transferToAcd"]);
-    expect(kinds("OrderStatus")).toEqual(["setParticipantData", "sendResponse", "transferToAcd"]);
+    expect(kinds("Handover")).toEqual(["setParticipantData", "transferToAcd"]);
+    expect(kinds("OrderStatus")).toEqual(["setParticipantData", "switch", "transferToAcd"]);
     expect(kinds("Goodbye")).toEqual(["setParticipantData", "disconnect"]);
-    expect(kinds("failure")).toEqual(["sendResponse", "transferToAcd"]);
+    expect(kinds("failure")).toEqual(["setParticipantData", "switch", "transferToAcd"]);
     const transfer = outputs.AgentRequested!.actions[1]!.transferToAcd as Node;
     expect(transfer).toEqual({
       name: "Transfer to ACD (AgentRequested)",
@@ -97,7 +100,7 @@ describe("renderInboundFlow", () => {
   it("keeps names with YAML-special characters intact through substitution", () => {
     const tricky = renderInboundFlow({ ...description, queues: { default: "Support: tier #2 - [EU]" }, integrationName: "Bot: 'connector'" });
     const filled = substitute(tricky.yaml, tricky.substitutions);
-    const failure = ((actionOf(filled, "callBotConnector").outputs as Node).failure as { actions: Node[] }).actions[1]!.transferToAcd as Node;
+    const failure = ((actionOf(filled, "callBotConnector").outputs as Node).failure as { actions: Node[] }).actions[2]!.transferToAcd as Node;
     expect(failure.targetQueue).toEqual({ lit: { name: "Support: tier #2 - [EU]" } });
     expect(Object.keys(actionOf(filled, "callBotConnector").botIntegration as Node)).toEqual(["Bot: 'connector'"]);
   });
@@ -106,6 +109,43 @@ describe("renderInboundFlow", () => {
     expect(archyDuration("PT12H")).toEqual({ hours: 12 });
     expect(archyDuration("P1DT2H30M15S")).toEqual({ days: 1, hours: 2, minutes: 30, seconds: 15 });
     expect(() => archyDuration("12h")).toThrow(/not an ISO 8601 duration/);
+  });
+});
+
+describe("the flow's own messages in the conversation's language", () => {
+  const outputs = actionOf(renderInboundFlow(description).yaml, "callBotConnector").outputs as Record<string, { actions: Node[] }>;
+  const failureSwitch = outputs.failure!.actions[1]!.switch as { evaluate: { firstTrue: { cases: Array<{ case: { value: { exp: string }; actions: Node[] } }>; default: { actions: Node[] } } } };
+
+  it("switches on the conversation's language: a case per language (and its bare primary subtag), the default language as default", () => {
+    const { cases, default: fallback } = failureSwitch.evaluate.firstTrue;
+    expect(cases.map((c) => c.case.value.exp)).toEqual(['If(IsSet(Message.Language), Message.Language, "") == "de-de"', 'If(IsSet(Message.Language), Message.Language, "") == "de"']);
+    const text = (actions: Node[]) => ((actions[0]!.sendResponse as Node).messageBody as Node).lit;
+    expect(cases.map((c) => text(c.case.actions))).toEqual([
+      "Entschuldigung, ich habe ein technisches Problem. Ich verbinde Sie mit einem Kollegen.",
+      "Entschuldigung, ich habe ein technisches Problem. Ich verbinde Sie mit einem Kollegen.",
+    ]);
+    expect(text(fallback.actions)).toBe("Sorry, I'm having a technical problem. Let me get you to a colleague.");
+  });
+
+  it("writes why the customer arrives to participant data on the failure path (a technical failure; hand-overs have their intent)", () => {
+    const data = outputs.failure!.actions[0]!.setParticipantData as { attributes: Array<{ attribute: { name: { lit: string }; value: Node } }> };
+    expect(Object.fromEntries(data.attributes.map((a) => [a.attribute.name.lit, a.attribute.value]))).toEqual({
+      "virtualAgent.outcome": { lit: "failure" },
+      "virtualAgent.handoverReason": { lit: expect.stringMatching(/^technical failure/) },
+    });
+  });
+
+  it("one Send Response when every language has the same text", () => {
+    const one = describeFlow({ flowName: "F", integrationName: "I", queueName: "Q", definition, failureMessage: { "en-us": "Hold on.", "de-de": "Hold on." } });
+    const failure = (actionOf(renderInboundFlow(one).yaml, "callBotConnector").outputs as Record<string, { actions: Node[] }>).failure!.actions;
+    expect(failure.map((a) => Object.keys(a)[0])).toEqual(["setParticipantData", "sendResponse", "transferToAcd"]);
+  });
+
+  it("refuses a single text for a bot of several languages, naming them", () => {
+    expect(() => describeFlow({ flowName: "F", integrationName: "I", queueName: "Q", definition, failureMessage: "Sorry!" })).toThrow(
+      /failureMessage is one text, but bot acme-support 1.0 speaks en-us, de-de: give one text per language/,
+    );
+    expect(() => describeFlow({ flowName: "F", integrationName: "I", queueName: "Q", definition, failureMessage: { "en-us": "Sorry!" } })).toThrow(/failureMessage has no text for de-de/);
   });
 });
 
@@ -118,7 +158,7 @@ describe("validation", () => {
       followUpTimeout: "soon",
       queues: { default: "Q", Other: "R" },
       intents: [...description.intents, { name: "failure", slots: [], outputParameters: [], action: { kind: "transferToQueue", queue: "missing", priority: -1, setParticipantData: false } }],
-      failure: { message: "Oops {{x}}", queue: "default", priority: 0 },
+      failure: { message: { "en-us": "Oops {{x}}", "fr-fr": "Oups" }, queue: "default", priority: 0 },
     };
     const problems = validateFlowDescription(bad);
     expect(problems).toEqual(
@@ -130,7 +170,9 @@ describe("validation", () => {
         'intent "failure" collides with the Failure path',
         'intent "failure": queue "missing" is not one of queues (default, Other)',
         'intent "failure": priority must be a whole number ≥ 0, got -1',
-        "failure.message contains {{, which the Flow resource would treat as a substitution",
+        "failure.message (en-us) contains {{, which the Flow resource would treat as a substitution",
+        `failure.message has no text for language "de-de" (the flow sends it in the conversation's language)`,
+        `failure.message has a text for "fr-fr", which is not one of the flow's languages (en-us, de-de)`,
       ]),
     );
     expect(() => renderInboundFlow(bad)).toThrow(/cannot render the inbound message flow/);
@@ -170,7 +212,7 @@ ${intents.map((i) => `    - intent: ${i}\n      actions: "{{actions:${i}}}"`).jo
     expect(call.name).toBe("Ask Ava");
     const paths = call.paths as Array<{ intent?: string; actions?: Node[]; failure?: { actions: Node[] } }>;
     expect(paths.find((p) => p.intent === "AgentRequested")!.actions!.map((a) => Object.keys(a)[0])).toEqual(["setParticipantData", "transferToAcd"]);
-    expect(paths.at(-1)!.failure!.actions.map((a) => Object.keys(a)[0])).toEqual(["sendResponse", "transferToAcd"]);
+    expect(paths.at(-1)!.failure!.actions.map((a) => Object.keys(a)[0])).toEqual(["setParticipantData", "switch", "transferToAcd"]);
     expect(rendered.yaml).not.toContain("{{actions:");
   });
 
@@ -186,6 +228,6 @@ ${intents.map((i) => `    - intent: ${i}\n      actions: "{{actions:${i}}}"`).jo
 describe("outputParametersByIntent", () => {
   it("collects the parameters each intent can return", () => {
     // Hand-over intents always carry handoverReason (the service sends it with every hand-over).
-    expect(Object.fromEntries(outputParametersByIntent(definition))).toEqual({ AgentRequested: ["handoverReason"], OrderStatus: ["lastTopic"], ReturnCreated: ["lastTopic"] });
+    expect(Object.fromEntries(outputParametersByIntent(definition))).toEqual({ AgentRequested: ["handoverReason"], Handover: ["handoverReason"], OrderStatus: ["lastTopic"], ReturnCreated: ["lastTopic"] });
   });
 });

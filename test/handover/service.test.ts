@@ -88,20 +88,20 @@ describe("with HANDOVER_CONTEXT=participant-data", () => {
     expect(metrics).toMatch(/botconnector_handover_context_writes_total\{outcome="written"\} [1-9]/);
   });
 
-  test("a Failed turn (no match, no hand-over intent): outcome failed, with the error code and reason", async () => {
+  test("a no-match hand-over: the default hand-over intent with the reason, never failed", async () => {
     const { conversationId } = conversations.add();
     const chat = new Conversation(svc, { genesysConversationId: conversationId });
     await chat.say("");
     for (const text of ["banana", "pineapple"]) await chat.say(text);
-    const failed = await chat.say("kiwi");
-    expect(failed).toMatchObject({ botState: "Failed", errorInfo: { errorCode: "HANDOVER" } });
+    const handedOver = await chat.say("kiwi");
+    expect(handedOver).toMatchObject({ botState: "Complete", intent: "Handover", parameters: { handoverReason: "menu not understood after 3 attempts" } });
     await waitFor(() => conversations.patches.some((p) => p.conversationId === conversationId));
     expect(conversations.customer(conversationId)!.attributes).toMatchObject({
-      "virtualAgent.context.outcome": "failed",
-      "virtualAgent.context.errorCode": "HANDOVER",
+      "virtualAgent.context.outcome": "handover",
+      "virtualAgent.context.intent": "Handover",
       "virtualAgent.context.reason": "menu not understood after 3 attempts",
     });
-    expect(conversations.customer(conversationId)!.attributes["virtualAgent.context.intent"]).toBeUndefined();
+    expect(conversations.customer(conversationId)!.attributes["virtualAgent.context.errorCode"]).toBeUndefined();
   });
 
   test("turns that do not hand over write nothing, and the session keeps a bounded transcript", async () => {

@@ -37,13 +37,14 @@ describe("sample bot conversations", () => {
     const menu = await c.say("");
     const ask = await c.click(menu, "Track an order");
     expect(texts(ask)).toEqual(["What's your order number? It looks like A-12345."]);
-    const done = await c.say("A-12345");
+    const shown = await c.say("A-12345");
+    expect(texts(shown)).toEqual(["Order A-12345", "Is there anything else I can help you with?"]);
+    const done = await c.say("no");
     expect(done.botState).toBe("Complete");
     expect(done.intent).toBe("OrderStatus");
     expect(done.slotValues).toEqual({ orderNumber: "A-12345", orderStatus: "shipped" });
     expect(done.parameters).toEqual({ lastTopic: "order" });
-    expect(texts(done)).toEqual(["Order A-12345"]);
-    const card = (done.replymessages as Array<{ content: Array<{ contentType: string; card: Record<string, unknown> }> }>)[0]?.content[0];
+    const card = (shown.replymessages as Array<{ content: Array<{ contentType: string; card: Record<string, unknown> }> }>)[0]?.content[0];
     expect(card?.contentType).toBe("Card");
     expect(card?.card).toMatchObject({
       description: "Status: shipped",
@@ -60,7 +61,8 @@ describe("sample bot conversations", () => {
     const retry = await c.say("my order from last week");
     expect(retry.botState).toBe("MoreData");
     expect(texts(retry)[0]).toMatch(/doesn't look like an order number/);
-    const done = await c.say("a12340");
+    await c.say("a12340");
+    const done = await c.say("no thanks");
     expect(done.slotValues).toEqual({ orderNumber: "a12340", orderStatus: "delayed" });
   });
 
@@ -148,15 +150,15 @@ describe("sample bot conversations", () => {
     expect(done.parameters).toEqual({ handoverReason: "customer asked for an agent" });
   });
 
-  test("three misses at the menu end Failed so Architect takes the failure path", async () => {
+  test("three misses at the menu hand over with the Handover intent and the reason (never Failed)", async () => {
     const c = new Conversation(svc);
     await c.say("");
     await c.say("banana");
     await c.say("pineapple");
-    const failed = await c.say("kiwi");
-    expect(failed.botState).toBe("Failed");
-    expect(failed.errorInfo).toEqual({ errorCode: "HANDOVER", errorMessage: "menu not understood after 3 attempts" });
-    expect(texts(failed)).toEqual(["I'm having trouble understanding. Let me get you to a colleague."]);
+    const handedOver = await c.say("kiwi");
+    expect(handedOver).toMatchObject({ botState: "Complete", intent: "Handover", parameters: { handoverReason: "menu not understood after 3 attempts" } });
+    expect(handedOver.errorInfo).toBeUndefined();
+    expect(texts(handedOver)).toEqual(["I'm having trouble understanding. Let me get you to a colleague."]);
   });
 
   test("a stale button from an earlier question is recognised and the current question asked again", async () => {

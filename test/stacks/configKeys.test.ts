@@ -2,12 +2,12 @@
  * Pulumi.yaml's `config:` declarations, the settings modules and the stack files agree: every key the program
  * reads is declared (or belongs to another namespace), every declared key is read, every default is the
  * parser's own, every stack file uses declared keys with values of the declared type, no secret sits in a
- * stack file in plain text, and README.md's reference is the one these declarations render.
+ * stack file in plain text, and docs/configuration.md's reference is the one these declarations render.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { configReferenceMarkdown, FOREIGN_KEYS, readDeclarations, REFERENCE_END, REFERENCE_START, withReference } from "../../stacks/settings/reference";
+import { configReferenceMarkdown, FOREIGN_KEYS, readDeclarations, REFERENCE_DOC, REFERENCE_END, REFERENCE_START, withReference } from "../../stacks/settings/reference";
 import { parseStackSettings, SECRET_CONFIG_KEYS } from "../../stacks/settings/stack";
 import { DEPLOYER_ENV, engineConfig, projectDefaults, ROOT, stackFileConfig, STACKS } from "./harness";
 
@@ -107,8 +107,8 @@ describe("the stack files", () => {
   });
 });
 
-describe("README.md", () => {
-  const doc = readFileSync(path.join(ROOT, "README.md"), "utf8");
+describe(REFERENCE_DOC, () => {
+  const doc = readFileSync(path.join(ROOT, REFERENCE_DOC), "utf8");
 
   it("carries the reference these declarations render, unchanged", () => {
     expect(doc).toContain(REFERENCE_START);

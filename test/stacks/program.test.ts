@@ -224,6 +224,13 @@ describe("differences between the environments", () => {
     expect(run("staging").cloud.ofType(T.oauthClient)).toHaveLength(0);
   });
 
+  it("staging and prod: the internet-facing load balancer logs access to the account's bucket; dev's internal one does not need to", () => {
+    expect(alb("staging").accessLogs).toEqual({ bucket: "acme-staging-elb-access-logs", prefix: "va-aws-endpoint", enabled: true });
+    expect(alb("prod").accessLogs).toEqual({ bucket: "acme-prod-elb-access-logs", prefix: "va-aws-endpoint", enabled: true });
+    expect(alb("dev")).toMatchObject({ internal: true });
+    expect(alb("dev").accessLogs).toBeUndefined();
+  });
+
   it("prod: at least two tasks, deletion protection, a year of logs, alarms to the on-call topic, explicit domains", async () => {
     const prod = run("prod");
     expect(service("prod").desiredCount).toBeGreaterThanOrEqual(2);

@@ -116,6 +116,14 @@ describe("invalid AWS settings", () => {
     expect(k2["virtual-agent:awsDesiredCount"]).toMatchObject({ message: expect.stringMatching(/production needs at least 2 tasks/), fix: "pulumi config set --stack prod virtual-agent:awsDesiredCount 2" });
   });
 
+  it("takes a bucket for the load balancer's access logs only with a custom domain, and only a bucket name", () => {
+    expect(byKey(parse("dev", { "virtual-agent:awsAccessLogsBucket": "acme-dev-logs" }).problems)["virtual-agent:awsAccessLogsBucket"]).toMatchObject({
+      message: expect.stringMatching(/applies only with a custom domain/),
+      fix: "pulumi config rm --stack dev virtual-agent:awsAccessLogsBucket",
+    });
+    expect(byKey(parse("prod", { "virtual-agent:awsAccessLogsBucket": "s3://Acme_Logs" }).problems)["virtual-agent:awsAccessLogsBucket"]!.message).toMatch(/is not an S3 bucket name/);
+  });
+
   it("refuses VPC settings next to a network stack, and a digest next to building on preview", () => {
     const k = byKey(parse("prod", { "virtual-agent:awsNatGateways": "single", "virtual-agent:awsImageDigest": `sha256:${"a".repeat(64)}`, "virtual-agent:awsBuildOnPreview": true }).problems);
     expect(k["virtual-agent:awsNatGateways"]!.fix).toBe("pulumi config rm --stack prod virtual-agent:awsNatGateways");

@@ -1,8 +1,10 @@
 /**
  * The stack program with config the committed stacks do not use: a supplied verify token, a prebuilt image,
  * a certificate of one's own, source ranges, credentials from stack config, and a broken stack (refused
- * before anything is registered).
+ * before anything is registered), a bot choice the definitions lack and an invalid definition.
  */
+import * as pulumi from "@pulumi/pulumi";
+import * as botLoader from "../../service/src/bots/load";
 import { parseStackSettings, StackConfigError, virtualAgentArgsFromSettings } from "../../stacks/settings/stack";
 import { isSecretInput, json, plainInput, promiseOf } from "../aws/mocks";
 import { withoutSecrets } from "../genesys/harness";
@@ -78,6 +80,34 @@ it("refuses a broken stack before registering anything, listing every problem wi
     "pulumi config set --stack prod virtual-agent:genesysMessengerAllowAllDomains false",
   ]) {
     expect(message).toContain(`fix: ${fix}`);
+  }
+}, 30_000);
+
+it.each([
+  [{ "virtual-agent:genesysBotId": "pizza" }, 'virtual-agent:genesysBotId is "pizza", which is not a bot of service/bots (acme-support)', "pulumi config set --stack dev virtual-agent:genesysBotId acme-support"],
+  [{ "virtual-agent:genesysBotVersion": "2.0" }, 'virtual-agent:genesysBotVersion is "2.0", which bot "acme-support" does not have (versions: 1.0)', "pulumi config set --stack dev virtual-agent:genesysBotVersion 1.0"],
+])("refuses a bot choice the definitions do not have, with the command that fixes it (%o)", async (overrides, problem, fix) => {
+  let error: unknown;
+  await runStack("dev", { overrides }).catch((e: unknown) => (error = e));
+  expect(error).toBeInstanceOf(StackConfigError);
+  expect((error as Error).message).toBe(`stack "dev" has 1 configuration problem; nothing was created. Fix it and run again:\n  - ${problem}\n      fix: ${fix}`);
+}, 30_000);
+
+it("stops on an invalid bot definition with its problems, as a configuration error without a stack trace", async () => {
+  const issue = { file: "service/bots/acme-support.yaml", line: 98, path: "/nodes/route/branch/cases/1/next", message: 'node "return-order" does not exist' };
+  const load = jest.spyOn(botLoader, "loadBotDefinitions").mockImplementation(() => {
+    throw new botLoader.BotDefinitionError([issue]);
+  });
+  try {
+    let error: unknown;
+    await runStack("dev").catch((e: unknown) => (error = e));
+    // Pulumi prints a RunError's message alone.
+    expect(error).toBeInstanceOf(pulumi.RunError);
+    expect((error as Error).message).toBe(
+      'invalid bot definition:\n  service/bots/acme-support.yaml:98 /nodes/route/branch/cases/1/next: node "return-order" does not exist\nnothing was created. Fix the definitions and run again.',
+    );
+  } finally {
+    load.mockRestore();
   }
 }, 30_000);
 

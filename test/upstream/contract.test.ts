@@ -139,15 +139,11 @@ describe("every reply kind", () => {
     expect(texts(done)).toEqual(["Let me get a colleague."]);
   });
 
-  test("handover without an intent: Failed with errorInfo HANDOVER, so Architect takes the failure path", async () => {
+  test("handover without an intent: Complete with the bot's default hand-over intent, so Architect takes its path", async () => {
     setup.direct.enqueue({ kind: "reply", reply: () => ({ action: "handover", reason: "out of my depth", messages: [{ text: "A colleague will take over." }] }) });
     const res = await setup.svc.post(turnBody({ ...DIRECT_BOT, inputMessage: { type: "Text", text: "complicated" } }));
-    expect(res.body).toMatchObject({
-      botState: "Failed",
-      errorInfo: { errorCode: "HANDOVER", errorMessage: "out of my depth" },
-      parameters: { handoverReason: "out of my depth" },
-    });
-    expect(res.body.intent).toBeUndefined();
+    expect(res.body).toMatchObject({ botState: "Complete", intent: "AgentRequested", parameters: { handoverReason: "out of my depth" } });
+    expect(res.body.errorInfo).toBeUndefined();
     expect(texts(res.body)).toEqual(["A colleague will take over."]);
   });
 

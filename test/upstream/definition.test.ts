@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseBotDefinition } from "../../service/src/bots/load";
 import { successors } from "../../service/src/bots/validate";
-import { type Json, minimalBot, objectIssues, parseObject } from "../bots/fixtures";
+import { type Json, minimalBot, objectIssues, parseObject, withDefaultHandover } from "../bots/fixtures";
 import { UPSTREAM_BOTS } from "./harness";
 
 const AGENT = { urlEnv: "AGENT_URL", auth: { type: "bearer", tokenEnv: "AGENT_TOKEN" } };
@@ -15,7 +15,7 @@ const AGENT = { urlEnv: "AGENT_URL", auth: { type: "bearer", tokenEnv: "AGENT_TO
 /** The minimal bot whose start node hands over to agent `a`, with patches. */
 function agentBot(node: Json = {}, patch: Json = {}, nodes: Json = {}): Json {
   return {
-    ...minimalBot(),
+    ...withDefaultHandover(minimalBot()),
     upstreams: { a: AGENT },
     start: "hello",
     ...patch,

@@ -1,8 +1,8 @@
 /**
  * The GitOps workflows: valid against GitHub's workflow schema (action-validator), and shaped as the project
  * promises: tests and rendered-artifact diffs on pull requests, a previewed diff per stack with the policy pack,
- * deployments per stack through GitHub environments with OIDC and no long-lived AWS keys, and a daily drift
- * check that expects no changes.
+ * deployments per stack through GitHub environments, every credential from the stack's Pulumi ESC environment
+ * (OIDC to Pulumi Cloud and to AWS, nothing stored in GitHub), and a daily drift check that expects no changes.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -15,6 +15,7 @@ const DIR = path.join(ROOT, ".github", "workflows");
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- workflow YAML is untyped
 type Y = Record<string, any>;
 interface Step {
+  if?: string;
   uses?: string;
   run?: string;
   name?: string;
@@ -108,20 +109,50 @@ describe("pull requests", () => {
 });
 
 describe("the stack operation every pipeline uses", () => {
-  it("runs in the stack's GitHub environment and reaches AWS by OIDC with a role", () => {
+  const order = (predicate: (s: Step) => boolean) => opSteps.findIndex(predicate);
+  const authStep = opSteps.find((s) => s.uses?.startsWith("pulumi/auth-actions@"));
+  const previewSwap = opSteps.find((s) => /pulumi config env/.test(s.run ?? ""));
+
+  it("runs in the stack's GitHub environment and logs in to Pulumi Cloud by OIDC, for a short-lived token", () => {
     expect(Object.keys(stackOp.on)).toEqual(["workflow_call"]);
     expect(stackOp.jobs.pulumi.environment).toBe("${{ inputs.environment }}");
-    const aws = opSteps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))!;
-    expect(aws.with).toMatchObject({ "role-to-assume": "${{ vars.AWS_ROLE_ARN }}", "aws-region": "${{ vars.AWS_REGION }}" });
-    expect(Object.keys(aws.with ?? {}).sort()).toEqual(["aws-region", "role-session-name", "role-to-assume"]);
+    expect(authStep?.with).toEqual({
+      organization: "${{ vars.PULUMI_ORGANIZATION }}",
+      "requested-token-type": "${{ vars.PULUMI_TOKEN_TYPE || 'urn:pulumi:token-type:access_token:organization' }}",
+      scope: "${{ vars.PULUMI_TOKEN_SCOPE }}",
+    });
+    expect(stackOp.jobs.pulumi.env.STACK).toBe("${{ vars.PULUMI_ORGANIZATION }}/virtual-agent/${{ inputs.stack }}");
+  });
+
+  it("takes every cloud and Genesys credential from the stack's ESC environment, none from GitHub", () => {
+    for (const file of files) {
+      expect([file, text(file)]).not.toEqual([file, expect.stringMatching(/configure-aws-credentials|AWS_ROLE_ARN|GENESYSCLOUD_|PULUMI_ACCESS_TOKEN|secrets\.(?!GITHUB_TOKEN)/)]);
+    }
+    for (const stack of stackNames) {
+      const stackFile = parseYaml(readFileSync(path.join(ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8")) as Y;
+      expect(stackFile.environment).toEqual([`virtual-agent/${stack}`]);
+      for (const name of [stack, `${stack}-preview`]) expect(existsSync(path.join(ROOT, "esc", `${name}.yaml`))).toBe(true);
+    }
+  });
+
+  it("opens the stack's read-only twin environment for previews (pull requests and drift), in its checkout only", () => {
+    expect(previewSwap?.if).toBe("inputs.command == 'preview'");
+    expect(previewSwap?.run?.trim().split("\n")).toEqual([
+      'pulumi config env rm "virtual-agent/${{ inputs.stack }}" --stack "$STACK" --yes',
+      'pulumi config env add "virtual-agent/${{ inputs.stack }}-preview" --stack "$STACK" --yes',
+    ]);
+    // After the CLI is installed and the token obtained, before the operation.
+    expect(order((s) => s === previewSwap)).toBeGreaterThan(order((s) => s === authStep));
+    expect(order((s) => s === previewSwap)).toBeGreaterThan(order((s) => s.uses?.startsWith("pulumi/actions@") === true && !s.with?.command));
+    expect(order((s) => s === previewSwap)).toBeLessThan(opSteps.indexOf(pulumiCommandStep));
   });
 
   it("installs the CLI, runs pulumi install and npm ci before the operation", () => {
-    const order = (predicate: (s: Step) => boolean) => opSteps.findIndex(predicate);
     const install = order((s) => s.uses?.startsWith("pulumi/actions@") === true && !s.with?.command);
     const pulumiInstall = order((s) => /^pulumi install\b/.test(s.run ?? ""));
     const npmCi = order((s) => s.run === "npm ci");
     const operation = opSteps.indexOf(pulumiCommandStep);
+    expect(order((s) => s === authStep)).toBeLessThan(install);
     expect(install).toBeGreaterThanOrEqual(0);
     expect(install).toBeLessThan(pulumiInstall);
     expect(pulumiInstall).toBeLessThan(operation);
@@ -132,7 +163,7 @@ describe("the stack operation every pipeline uses", () => {
   it("applies the policy pack, shows the diff, keeps outputs out of logs and comments", () => {
     expect(pulumiCommandStep.with).toMatchObject({
       command: "${{ inputs.command }}",
-      "stack-name": "${{ vars.PULUMI_STACK_PREFIX }}${{ inputs.stack }}",
+      "stack-name": "${{ env.STACK }}",
       diff: true,
       policyPacks: "policy",
       "suppress-outputs": true,
@@ -140,15 +171,8 @@ describe("the stack operation every pipeline uses", () => {
       "expect-no-changes": "${{ inputs.expect-no-changes }}",
       "comment-on-pr": "${{ inputs.comment-on-pr }}",
     });
+    expect(pulumiCommandStep.env).toBeUndefined();
     expect(existsSync(path.join(ROOT, pulumiCommandStep.with!.policyPacks, "PulumiPolicy.yaml"))).toBe(true);
-  });
-
-  it("takes the Genesys deployer's credentials from the environment's secrets, only in the step that needs them", () => {
-    expect(pulumiCommandStep.env).toEqual({
-      GENESYSCLOUD_OAUTHCLIENT_ID: "${{ secrets.GENESYSCLOUD_OAUTHCLIENT_ID }}",
-      GENESYSCLOUD_OAUTHCLIENT_SECRET: "${{ secrets.GENESYSCLOUD_OAUTHCLIENT_SECRET }}",
-    });
-    expect(JSON.stringify(stackOp.jobs.pulumi.env)).not.toContain("GENESYSCLOUD");
   });
 });
 

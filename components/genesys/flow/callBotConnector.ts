@@ -1,6 +1,6 @@
 /**
  * The Architect "Call Bot Connector" action in Archy YAML — the one part of the flow whose keys no public
- * source confirms (genesys-cloud-iac.md §B2). Everything about it lives in this module so that there is
+ * source confirms (docs/genesys-bot-connector.md#the-call-bot-connector-action). Everything about it lives in this module so that there is
  * exactly one place to correct once a flow exported from a real org shows the true keys.
  *
  * What is confirmed (Genesys help "Call Bot Connector action", the Architect scripting SDK): the action

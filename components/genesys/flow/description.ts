@@ -62,6 +62,12 @@ export interface IntentPath {
   action: IntentAction;
 }
 
+/**
+ * A message the flow itself sends, one text per flow language (every language of the flow needs one): the flow picks
+ * the text by the conversation's language, so a German customer never reads the flow's English.
+ */
+export type FlowMessage = Record<string, string>;
+
 export type IntentAction =
   | {
       kind: "transferToQueue";
@@ -70,24 +76,24 @@ export type IntentAction =
       /** ACD priority (higher is served first), 0 by default in Genesys. */
       priority: number;
       /** Sent before the transfer, if given. */
-      message?: string;
+      message?: FlowMessage;
       /** Write the intent, its slots and output parameters to participant data first (for the agent). */
       setParticipantData: boolean;
     }
   | {
       kind: "respondAndDisconnect";
-      message?: string;
+      message?: FlowMessage;
       setParticipantData: boolean;
     };
 
 export interface FailurePath {
-  /** The apology sent when the bot fails or cannot be reached. */
-  message: string;
+  /** The apology sent when the bot fails, cannot be reached, or the customer does not answer in time. */
+  message: FlowMessage;
   queue: string;
   priority: number;
   /**
-   * Write `<prefix>outcome` = `failure` (and `<prefix>handoverReason` when the flow has that output variable) to
-   * participant data before the transfer, so the agent sees that the bot gave up. Default false.
+   * Write `<prefix>outcome` = `failure` and `<prefix>handoverReason` = TECHNICAL_FAILURE_REASON to participant data
+   * before the transfer, so the agent sees why the customer arrives (designed hand-overs take their intent's path).
    */
   setParticipantData?: boolean;
 }
@@ -95,5 +101,13 @@ export interface FailurePath {
 export const DEFAULT_INPUT_TEXT = "Message.Message.body";
 export const DEFAULT_FOLLOW_UP_TIMEOUT = "PT12H";
 export const DEFAULT_PARTICIPANT_DATA_PREFIX = "virtualAgent.";
-/** The output parameter the service returns with every hand-over: why the bot handed over. */
-export const HANDOVER_REASON_PARAMETER = "handoverReason";
+export { HANDOVER_REASON_PARAMETER } from "../../../service/src/bots/definition";
+/** The reason the failure path writes to participant data: every designed hand-over completes with an intent instead. */
+export const TECHNICAL_FAILURE_REASON = "technical failure: the virtual agent failed, gave an invalid answer, could not be reached, or the customer did not answer in time";
+/**
+ * The conversation's language as the flow knows it: Architect's built-in `Message.Language` of inbound message flows
+ * ("the IETF language tag lowercase string value set on the current interaction", Genesys Resource Center, Architect
+ * built-in variables). Guarded, as a variable may be NOT_SET. That it equals the `languageCode` the Bot Connector
+ * sends is UNCONFIRMED; this is the one place to change should an org show otherwise.
+ */
+export const CONVERSATION_LANGUAGE_EXPRESSION = 'If(IsSet(Message.Language), Message.Language, "")';

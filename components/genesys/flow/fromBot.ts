@@ -2,7 +2,7 @@
  * From a bot definition (one bot version) and a few deployment choices to the FlowDescription the renderer
  * takes. Pure: the Genesys components and `npm run synth` both use it, so what synth shows is what deploys.
  */
-import { type BotDefinition } from "../../../service/src/bots/definition";
+import { type BotDefinition, type LocalizedText } from "../../../service/src/bots/definition";
 import { localizedText } from "../../../service/src/bots/localize";
 import { type GenesysProtocol } from "../botConnectorConfig";
 import {
@@ -12,6 +12,7 @@ import {
   DEFAULT_SESSION_TIMEOUT,
   HANDOVER_REASON_PARAMETER,
   type FlowDescription,
+  type FlowMessage,
   type IntentAction,
 } from "./description";
 
@@ -21,8 +22,8 @@ export interface IntentActionChoice {
   action: "transfer" | "disconnect";
   /** ACD priority for `transfer` (default: the plan's transferPriority). */
   priority?: number;
-  /** Sent before the transfer or disconnect. */
-  message?: string;
+  /** Sent before the transfer or disconnect: one text per bot language (a single text only for a one-language bot). */
+  message?: LocalizedText;
   /** Write intent, slots and output parameters to participant data first (default true). */
   setParticipantData?: boolean;
 }
@@ -30,9 +31,9 @@ export interface IntentActionChoice {
 /** What a deployment may choose for the failure path. */
 export interface FailurePathChoice {
   /**
-   * Write `<prefix>outcome` = `failure`, and the hand-over reason when Architect binds output session variables on
-   * the failure path (UNCONFIRMED for v1), to participant data before the transfer (default false: the service's
-   * own hand-over context, HANDOVER_CONTEXT=participant-data, carries the reason and a transcript for Failed turns).
+   * Write `<prefix>outcome` = `failure` and `<prefix>handoverReason` naming a technical failure to participant data
+   * before the transfer (default true), so the agent sees why the customer arrives. The service's own hand-over
+   * context (HANDOVER_CONTEXT=participant-data) adds the error code and a transcript when it could answer.
    */
   setParticipantData?: boolean;
 }
@@ -49,8 +50,11 @@ export interface FlowPlan {
   inputText?: string;
   /** ACD priority of transfers (default 0). */
   transferPriority?: number;
-  /** The apology on the failure path; default the bot's `technicalProblem` system message in its default language. */
-  failureMessage?: string;
+  /**
+   * The apology on the failure path, per bot language (a single text only for a one-language bot); default the bot's
+   * `technicalProblem` system message, which the flow sends in the conversation's language.
+   */
+  failureMessage?: LocalizedText;
   /** Per intent; default: intents marked `handover` transfer, the others disconnect. */
   intentActions?: Record<string, IntentActionChoice>;
   participantDataPrefix?: string;
@@ -65,6 +69,24 @@ export interface FlowPlan {
 }
 
 export const DEFAULT_FAILURE_MESSAGE = "Sorry, something went wrong on my side. Let me connect you with a colleague.";
+
+/**
+ * A text of the plan or the bot as a flow message: one text per language of the bot. A single string serves a
+ * one-language bot only: for more, it would show one language's words to every customer.
+ */
+export function flowMessage(what: string, text: LocalizedText, def: BotDefinition): FlowMessage {
+  const languages = def.languages.map((l) => l.toLowerCase());
+  if (typeof text === "string") {
+    if (languages.length > 1) {
+      throw new Error(`${what} is one text, but bot ${def.id} ${def.version} speaks ${languages.join(", ")}: give one text per language, e.g. { "${languages[0]}": "…", "${languages[1]}": "…" }`);
+    }
+    return { [languages[0] as string]: text };
+  }
+  const lower = Object.fromEntries(Object.entries(text).map(([lang, t]) => [lang.toLowerCase(), t]));
+  const missing = languages.filter((l) => lower[l] === undefined);
+  if (missing.length > 0) throw new Error(`${what} has no text for ${missing.join(", ")} (bot ${def.id} ${def.version} speaks ${languages.join(", ")})`);
+  return Object.fromEntries(languages.map((l) => [l, lower[l] as string]));
+}
 
 /**
  * Output session variables a definition can return with each intent: the `parameters` of its complete and
@@ -113,8 +135,8 @@ export function describeFlow(plan: FlowPlan): FlowDescription {
       const setParticipantData = choice.setParticipantData ?? true;
       const action: IntentAction =
         choice.action === "transfer"
-          ? { kind: "transferToQueue", queue: "default", priority: choice.priority ?? priority, setParticipantData, ...(choice.message ? { message: choice.message } : {}) }
-          : { kind: "respondAndDisconnect", setParticipantData, ...(choice.message ? { message: choice.message } : {}) };
+          ? { kind: "transferToQueue", queue: "default", priority: choice.priority ?? priority, setParticipantData, ...(choice.message ? { message: flowMessage(`intent ${name}: message`, choice.message, def) } : {}) }
+          : { kind: "respondAndDisconnect", setParticipantData, ...(choice.message ? { message: flowMessage(`intent ${name}: message`, choice.message, def) } : {}) };
       return {
         name,
         slots: Object.entries(intent.slots ?? {}).map(([slot, type]) => ({ name: slot, type })),
@@ -123,10 +145,12 @@ export function describeFlow(plan: FlowPlan): FlowDescription {
       };
     }),
     failure: {
-      message: plan.failureMessage ?? (technical ? localizedText(technical, def.defaultLanguage, def.defaultLanguage) : DEFAULT_FAILURE_MESSAGE),
+      message: plan.failureMessage
+        ? flowMessage("failureMessage", plan.failureMessage, def)
+        : Object.fromEntries(def.languages.map((l) => [l.toLowerCase(), technical ? localizedText(technical, l, def.defaultLanguage) : DEFAULT_FAILURE_MESSAGE])),
       queue: "default",
       priority,
-      setParticipantData: plan.failurePath?.setParticipantData ?? false,
+      setParticipantData: plan.failurePath?.setParticipantData ?? true,
     },
     participantDataPrefix: plan.participantDataPrefix ?? DEFAULT_PARTICIPANT_DATA_PREFIX,
     ...(plan.callBotConnectorTemplate ? { callBotConnectorTemplate: plan.callBotConnectorTemplate } : {}),

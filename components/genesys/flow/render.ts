@@ -11,20 +11,25 @@
  * | `callBotConnector`   | see callBotConnector.ts; `outputs.<intent>.actions`, `outputs.failure.actions` | UNCONFIRMED   |
  * | `setParticipantData` | `name`, `attributes: [{attribute: {name: {lit}, value: {exp}}}]`              | BP1 blueprint |
  * | `sendResponse`       | `name`, `messageBody: {lit}`                                                  | BP1 blueprint |
+ * | `switch`             | `name`, `evaluate: {firstTrue: {cases: [{case: {value: {exp}, actions}}], default: {actions}}}` | BP1 blueprint |
  * | `transferToAcd`      | `name`, `targetQueue: {lit: {name}}`, `priority: {lit}`, `preferredAgents` and `languageSkill: {noValue: true}` | BP1 blueprint |
  * | `disconnect`         | `name`                                                                        | BP1 blueprint |
  *
  * Values are `{lit: ...}`, `{var: State.x}` or `{exp: ...}`. The only expression forms are the bot input text
- * (default `Message.Message.body`), `State.<variable>` (session variable inputs) and, for participant data,
- * `If(IsSet(State.<variable>), ToString(State.<variable>), "")` (the intent attribute is a `lit`).
+ * (default `Message.Message.body`), `State.<variable>` (session variable inputs), for participant data
+ * `If(IsSet(State.<variable>), ToString(State.<variable>), "")` (the intent attribute is a `lit`), and for the
+ * flow's own messages `If(IsSet(Message.Language), Message.Language, "") == "<language>"`.
+ *
+ * Every message the flow itself sends is chosen by the conversation's language: one `sendResponse` when all the
+ * flow's languages share the text, else a `switch` with a case per language (its tag, and its primary subtag alone
+ * where no other language has it) and the default language's text as the default.
  *
  * Every intent path: optional `setParticipantData` (attribute `<prefix>intent` plus one per slot and output
- * parameter; hand-over intents always have the output parameter `handoverReason`), optional `sendResponse`, then
- * `transferToAcd` or `disconnect`. The failure path: optional `setParticipantData` (`<prefix>outcome` = `failure`,
- * and `<prefix>handoverReason` from its output variable when the flow has one: whether Architect binds output
- * session variables on the failure path of a v1 Bot Connector is UNCONFIRMED, so it may stay empty), then
- * `sendResponse` (the apology) and `transferToAcd`. After the Call Bot Connector action the state ends with
- * `disconnect`.
+ * parameter; hand-over intents always have the output parameter `handoverReason`), optional message, then
+ * `transferToAcd` or `disconnect`. The failure path (technical failures only: designed hand-overs complete with an
+ * intent): optional `setParticipantData` (`<prefix>outcome` = `failure`, `<prefix>handoverReason` = a literal naming
+ * a technical failure), the apology in the conversation's language, and `transferToAcd`. After the Call Bot
+ * Connector action the state ends with `disconnect`.
  *
  * Names of Genesys objects are `{{placeholders}}` in double-quoted scalars: `{{flow_name}}`,
  * `{{bot_integration_name}}`, `{{bot_name}}`, `{{bot_version}}` and `{{queue_<key>}}` per queue.
@@ -36,9 +41,12 @@ import { callDigitalBotConnectorAction, callDigitalBotConnectorFromTemplate, dig
 import {
   DEFAULT_FOLLOW_UP_TIMEOUT,
   DEFAULT_INPUT_TEXT,
+  CONVERSATION_LANGUAGE_EXPRESSION,
   DEFAULT_PARTICIPANT_DATA_PREFIX,
   HANDOVER_REASON_PARAMETER,
+  TECHNICAL_FAILURE_REASON,
   type FlowDescription,
+  type FlowMessage,
   type IntentAction,
   type IntentPath,
 } from "./description";
@@ -110,7 +118,7 @@ export function validateFlowDescription(d: FlowDescription): string[] {
     checkAction(`intent "${intent.name}"`, intent.action, d, problems);
   }
   if (!d.queues[d.failure.queue]) problems.push(`failure.queue "${d.failure.queue}" is not one of queues (${Object.keys(d.queues).join(", ")})`);
-  checkMessage("failure.message", d.failure.message, problems, true);
+  checkMessage("failure.message", d.failure.message, d.languages, problems);
   checkPriority("failure.priority", d.failure.priority, problems);
   return problems;
 }
@@ -120,12 +128,17 @@ function checkAction(where: string, action: IntentAction, d: FlowDescription, pr
     if (!d.queues[action.queue]) problems.push(`${where}: queue "${action.queue}" is not one of queues (${Object.keys(d.queues).join(", ")})`);
     checkPriority(`${where}: priority`, action.priority, problems);
   }
-  if (action.message !== undefined) checkMessage(`${where}: message`, action.message, problems, true);
+  if (action.message !== undefined) checkMessage(`${where}: message`, action.message, d.languages, problems);
 }
 
-function checkMessage(where: string, message: string, problems: string[], required: boolean): void {
-  if (required && message.trim() === "") problems.push(`${where} is empty`);
-  if (message.includes("{{")) problems.push(`${where} contains {{, which the Flow resource would treat as a substitution`);
+/** A flow message needs a text for every language of the flow, and only for those. */
+function checkMessage(where: string, message: FlowMessage, languages: readonly string[], problems: string[]): void {
+  for (const lang of languages) if (message[lang] === undefined) problems.push(`${where} has no text for language "${lang}" (the flow sends it in the conversation's language)`);
+  for (const [lang, text] of Object.entries(message)) {
+    if (!languages.includes(lang)) problems.push(`${where} has a text for "${lang}", which is not one of the flow's languages (${languages.join(", ")})`);
+    if (text.trim() === "") problems.push(`${where} (${lang}) is empty`);
+    if (text.includes("{{")) problems.push(`${where} (${lang}) contains {{, which the Flow resource would treat as a substitution`);
+  }
 }
 
 function checkPriority(where: string, priority: number, problems: string[]): void {
@@ -148,6 +161,30 @@ class VariableNames {
 }
 
 const isSetExpression = (variable: string) => `If(IsSet(${variable}), ToString(${variable}), "")`;
+
+/** The expression true when the conversation is in `tag`. */
+export const languageCondition = (tag: string) => `${CONVERSATION_LANGUAGE_EXPRESSION} == ${JSON.stringify(tag)}`;
+
+/**
+ * A message in the conversation's language: one Send Response when every language has the same text, else a
+ * Switch on the conversation's language (each language's tag, and its primary subtag alone where that is unique,
+ * so a conversation in "de" finds "de-de") whose default is the flow's default language.
+ */
+export function localizedResponse(label: string, message: FlowMessage, defaultLanguage: string, languages: readonly string[]): ArchyNode {
+  const send = (lang: string): ArchyNode => ({ sendResponse: { name: `Send Response (${label}, ${lang})`, messageBody: { lit: message[lang] as string } } });
+  const texts = new Set(languages.map((lang) => message[lang]));
+  if (texts.size === 1) return { sendResponse: { name: `Send Response (${label})`, messageBody: { lit: message[defaultLanguage] as string } } };
+  const primary = (lang: string) => lang.split("-")[0] as string;
+  const cases = languages
+    .filter((lang) => lang !== defaultLanguage)
+    .flatMap((lang) => {
+      const tags = [lang];
+      const bare = primary(lang);
+      if (bare !== lang && !languages.includes(bare) && languages.filter((l) => primary(l) === bare).length === 1) tags.push(bare);
+      return tags.map((tag) => ({ case: { value: { exp: languageCondition(tag) }, actions: [send(lang)] } }));
+    });
+  return { switch: { name: `Language of the message (${label})`, evaluate: { firstTrue: { cases, default: { actions: [send(defaultLanguage)] } } } } };
+}
 
 export function renderInboundFlow(d: FlowDescription): RenderedFlow {
   const problems = validateFlowDescription(d);
@@ -172,7 +209,7 @@ export function renderInboundFlow(d: FlowDescription): RenderedFlow {
       languageSkill: { noValue: true },
     },
   });
-  const respond = (label: string, message: string): ArchyNode => ({ sendResponse: { name: `Send Response (${label})`, messageBody: { lit: message } } });
+  const respond = (label: string, message: FlowMessage): ArchyNode => localizedResponse(label, message, d.defaultLanguage, d.languages);
   const participantData = (intent: IntentPath): ArchyNode => ({
     setParticipantData: {
       name: `Set Participant Data (${intent.name})`,
@@ -187,18 +224,15 @@ export function renderInboundFlow(d: FlowDescription): RenderedFlow {
       ],
     },
   });
-  const failureData = (): ArchyNode => {
-    const reason = outputs[HANDOVER_REASON_PARAMETER];
-    return {
-      setParticipantData: {
-        name: "Set Participant Data (failure)",
-        attributes: [
-          { attribute: { name: { lit: `${prefix}outcome` }, value: { lit: "failure" } } },
-          ...(reason ? [{ attribute: { name: { lit: `${prefix}${HANDOVER_REASON_PARAMETER}` }, value: { exp: isSetExpression(reason) } } }] : []),
-        ],
-      },
-    };
-  };
+  const failureData = (): ArchyNode => ({
+    setParticipantData: {
+      name: "Set Participant Data (failure)",
+      attributes: [
+        { attribute: { name: { lit: `${prefix}outcome` }, value: { lit: "failure" } } },
+        { attribute: { name: { lit: `${prefix}${HANDOVER_REASON_PARAMETER}` }, value: { lit: TECHNICAL_FAILURE_REASON } } },
+      ],
+    },
+  });
   const pathActions = (intent: IntentPath): ArchyNode[] => {
     const actions: ArchyNode[] = [];
     if (intent.action.setParticipantData) actions.push(participantData(intent));

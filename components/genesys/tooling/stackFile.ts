@@ -24,6 +24,23 @@ export class UnknownStackError extends Error {
   }
 }
 
+/** A project or stack file that is not YAML, or not a map: the message names the file and the line. */
+export class StackFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StackFileError";
+  }
+}
+
+function readYaml(file: string): unknown {
+  try {
+    return parseYaml(readFileSync(file, "utf8"));
+  } catch (err) {
+    // yaml's message already names the line and column and shows the spot.
+    throw new StackFileError(`${file} is not valid YAML: ${(err as Error).message.trim()}`);
+  }
+}
+
 interface ProjectFile {
   name?: string;
   stackConfigDir?: string;
@@ -32,8 +49,8 @@ interface ProjectFile {
 
 function readProject(projectDir: string): ProjectFile {
   const file = path.join(projectDir, "Pulumi.yaml");
-  const parsed: unknown = parseYaml(readFileSync(file, "utf8"));
-  if (!parsed || typeof parsed !== "object") throw new Error(`${file} is not a Pulumi project file`);
+  const parsed = readYaml(file);
+  if (!parsed || typeof parsed !== "object") throw new StackFileError(`${file} is not a Pulumi project file`);
   return parsed as ProjectFile;
 }
 
@@ -62,7 +79,8 @@ export function readStackConfig(projectDir: string, stack: string): StackFile {
     const value = decl && typeof decl === "object" && !Array.isArray(decl) ? (decl as Record<string, unknown>).default ?? (decl as Record<string, unknown>).value : decl;
     if (value !== undefined) config[qualify(key)] = value;
   }
-  const parsed: unknown = parseYaml(readFileSync(file, "utf8"));
+  const parsed = readYaml(file);
+  if (parsed !== null && parsed !== undefined && (typeof parsed !== "object" || Array.isArray(parsed))) throw new StackFileError(`${file} is not a Pulumi stack file (a map with config:)`);
   const stackConfig = parsed && typeof parsed === "object" ? ((parsed as { config?: Record<string, unknown> }).config ?? {}) : {};
   for (const [key, value] of Object.entries(stackConfig)) config[qualify(key)] = value;
   return { stack, file, config };

@@ -80,7 +80,7 @@ export interface QuestionDef {
   retryPrompt?: MessageDef[];
   /** Misses allowed before `onNoMatch` is taken (default 3). */
   maxAttempts?: number;
-  /** Where to go after too many misses; absent means the turn ends `Failed` (NO_MATCH). */
+  /** Where to go after too many misses; absent: the bot says its `noMatch` message and hands over with `defaultHandoverIntent`. */
   onNoMatch?: string;
 }
 
@@ -125,7 +125,7 @@ export interface CompleteDef {
 }
 
 export interface HandoverDef {
-  /** A declared intent marked `handover: true`; without one the turn ends `Failed`. */
+  /** A declared intent marked `handover: true`; default: the bot's `defaultHandoverIntent`. */
   intent?: string;
   reason: string;
   slots?: Record<string, string>;
@@ -213,6 +213,14 @@ export interface BotDefinition {
   /** Channels the content must work on; the strictest text limit applies (default: webmessaging). */
   channels?: Channel[];
   intents: Record<string, IntentDef>;
+  /**
+   * The hand-over intent (marked `handover: true`) of every hand-over that names none: handover nodes without
+   * intent, questions without onNoMatch after their last miss, upstream agents handing over without an intent.
+   * A designed hand-over is an outcome, never `Failed`; the loader rejects a bot that would need it and lacks it.
+   */
+  defaultHandoverIntent?: string;
+  /** IANA time zone in which dates are understood ("today", "next friday"); default UTC. */
+  timeZone?: string;
   /** Incoming Architect session variables the bot reads (name → description). */
   parameters?: Record<string, string>;
   start: string;
@@ -241,6 +249,9 @@ export interface ReplyLaterDef {
 
 export const CHANNELS = ["webmessaging", "whatsapp", "facebook", "instagram", "sms", "apple", "open"] as const;
 export type Channel = (typeof CHANNELS)[number];
+
+/** The output parameter every hand-over carries: why the bot handed over (the flow writes it to participant data). */
+export const HANDOVER_REASON_PARAMETER = "handoverReason";
 
 export const SYSTEM_MESSAGE_KEYS = ["staleButton", "technicalProblem", "noMatch"] as const;
 export type SystemMessageKey = (typeof SYSTEM_MESSAGE_KEYS)[number];

@@ -109,6 +109,16 @@ export function checkMessageList(path: Path, messages: readonly MessageDef[], ch
   });
 }
 
+/** True for a time zone name the runtime knows (IANA names such as Europe/Berlin, and UTC). */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Variables the service reads for itself: an upstream must never be sent one of these as its secret. */
 const SERVICE_OWN_ENV = new Set(["VERIFY_TOKEN", "GENESYS_CLIENT_ID", "GENESYS_CLIENT_SECRET"]);
 
@@ -139,6 +149,26 @@ export function validateDefinition(def: BotDefinition): DefinitionIssue[] {
     if (slots.length > GENESYS_LIMITS.slotsPerIntent) {
       report(["intents", name, "slots"], `${slots.length} slots; Genesys allows at most ${GENESYS_LIMITS.slotsPerIntent} per intent`);
     }
+  }
+
+  // A designed hand-over completes with a hand-over intent; where a definition names none, the default applies.
+  const defaultHandover = def.defaultHandoverIntent;
+  const handoverIntentProblem = (name: string): string | undefined => {
+    const intent = Object.hasOwn(def.intents, name) ? def.intents[name] : undefined;
+    if (!intent) return `intent "${name}" is not declared under intents`;
+    return intent.handover ? undefined : `intent "${name}" is not marked handover: true`;
+  };
+  if (defaultHandover !== undefined) {
+    const problem = handoverIntentProblem(defaultHandover);
+    if (problem) report(["defaultHandoverIntent"], problem);
+  }
+  const needsDefaultHandover = (path: Path, what: string) => {
+    if (defaultHandover === undefined) {
+      report(path, `${what}, and a hand-over must complete with an intent Genesys routes: declare defaultHandoverIntent (an intent marked handover: true)`);
+    }
+  };
+  if (def.timeZone !== undefined && !isTimeZone(def.timeZone)) {
+    report(["timeZone"], `"${def.timeZone}" is not an IANA time zone such as Europe/Berlin or America/New_York`);
   }
 
   const declaredParams = new Set(Object.keys(def.parameters ?? {}));
@@ -269,6 +299,7 @@ export function validateDefinition(def: BotDefinition): DefinitionIssue[] {
 
   const usedUpstreams = new Set<string>();
   const checkUpstreamNode = (path: Path, u: UpstreamNodeDef) => {
+    needsDefaultHandover(path, "an upstream agent may hand over without naming an intent");
     if (!Object.hasOwn(def.upstreams ?? {}, u.agent)) report([...path, "agent"], `upstream "${u.agent}" is not declared under upstreams`);
     usedUpstreams.add(u.agent);
     u.intents?.forEach((intent, i) => {
@@ -317,6 +348,7 @@ export function validateDefinition(def: BotDefinition): DefinitionIssue[] {
       checkMessages([...qp, "prompt"], question.prompt);
       if (question.retryPrompt) checkMessages([...qp, "retryPrompt"], question.retryPrompt);
       checkAnswer([...qp, "answer"], question.answer);
+      if (!question.onNoMatch) needsDefaultHandover(qp, "the question has no onNoMatch, so its last miss hands over");
       const answer = question.answer;
       const added =
         (answer.type === "choice" && answer.present !== "none" ? answer.options.length : answer.type === "yesNo" ? 2 : 0) +
@@ -341,13 +373,13 @@ export function validateDefinition(def: BotDefinition): DefinitionIssue[] {
     if (node.handover) {
       const h = node.handover;
       if (h.intent !== undefined) {
-        const intent = Object.hasOwn(def.intents, h.intent) ? def.intents[h.intent] : undefined;
-        if (!intent) report([...np, "handover", "intent"], `intent "${h.intent}" is not declared under intents`);
-        else if (!intent.handover) report([...np, "handover", "intent"], `intent "${h.intent}" is not marked handover: true`);
-        checkSlotTemplates([...np, "handover", "slots"], h.intent, h.slots);
-      } else if (h.slots) {
-        report([...np, "handover", "slots"], "slots need an intent; a hand-over without intent ends the turn Failed");
+        const problem = handoverIntentProblem(h.intent);
+        if (problem) report([...np, "handover", "intent"], problem);
+      } else {
+        needsDefaultHandover([...np, "handover"], "the hand-over names no intent");
       }
+      const intent = h.intent ?? defaultHandover;
+      if (intent !== undefined) checkSlotTemplates([...np, "handover", "slots"], intent, h.slots);
       checkTemplate([...np, "handover", "reason"], h.reason);
       checkParameters([...np, "handover", "parameters"], h.parameters);
       if (h.say) checkMessages([...np, "handover", "say"], h.say);
@@ -366,6 +398,7 @@ export function validateDefinition(def: BotDefinition): DefinitionIssue[] {
   if (issues.length === 0) {
     checkReachability(def, report);
     checkLoopsWait(def, report);
+    checkButtonsAnswerable(def, report);
   }
   return issues;
 }
@@ -404,4 +437,42 @@ function checkLoopsWait(def: BotDefinition, report: (path: Path, message: string
     state.set(id, "done");
   };
   for (const id of Object.keys(def.nodes)) visit(id, []);
+}
+
+/** Indexes of the messages with a button the customer can press (a quick reply or a postback card action). */
+function messagesWithButtons(messages: readonly MessageDef[]): number[] {
+  const cards = (m: MessageDef) => [...(m.card ? [m.card] : []), ...(m.carousel ?? [])];
+  return messages.flatMap((m, i) =>
+    (m.quickReplies?.length ?? 0) > 0 || cards(m).some((c) => [c.defaultAction, ...c.actions].some((a) => a?.type === "postback")) ? [i] : [],
+  );
+}
+
+/**
+ * No dead buttons: a button sent in the turn that ends the session can never be answered (Genesys closes the bot
+ * session, and the emulator page shows it disabled), so a definition that does so is refused.
+ */
+function checkButtonsAnswerable(def: BotDefinition, report: (path: Path, message: string) => void): void {
+  const ends = new Map<string, boolean>();
+  /** Every way on from this node ends the session before the customer can answer anything. */
+  const endsWithoutWaiting = (id: string): boolean => {
+    const known = ends.get(id);
+    if (known !== undefined) return known;
+    ends.set(id, false); // a loop waits somewhere (checkLoopsWait) or is reported there
+    const node = def.nodes[id] as NodeDef;
+    const kind = nodeKind(node);
+    let result: boolean;
+    if (kind === "complete" || kind === "handover") result = true;
+    else if (kind === "say" || kind === "set") result = endsWithoutWaiting(node.next as string);
+    else if (kind === "branch") result = successors(node).every((s) => endsWithoutWaiting(s.target));
+    else result = false;
+    ends.set(id, result);
+    return result;
+  };
+  const dead = "has a button the customer can never use: the session ends in the same turn. Ask a question after it, or use a link";
+  for (const [id, node] of Object.entries(def.nodes)) {
+    const ending = node.complete ?? node.handover;
+    const kind = node.complete ? "complete" : "handover";
+    for (const i of messagesWithButtons(ending?.say ?? [])) report(["nodes", id, kind, "say", i], dead);
+    if (node.say && endsWithoutWaiting(node.next as string)) for (const i of messagesWithButtons(node.say)) report(["nodes", id, "say", i], dead);
+  }
 }

@@ -1,6 +1,9 @@
 import { fullFormats } from "ajv-formats/dist/formats";
 import { type AnswerDef, type ChoiceOption } from "../bots/definition";
-import { localizedText, localizedWords, normalizedWords, normalizeWords } from "../bots/localize";
+import { localizedText, localizedWords, normalizeWords } from "../bots/localize";
+import { daysBetween, dayIn, isoDay, parseDate } from "./dates";
+import { phrasesOf, saysExactly, saysWithin, tokens, utteranceOf } from "./matching";
+import { numberFromWords } from "./numberWords";
 import { type VarValue } from "./state";
 
 /** What the customer answered: typed text, or the payload of a button that belongs to this question. */
@@ -15,6 +18,8 @@ export interface AnswerContext {
   language: string;
   defaultLanguage: string;
   now: Date;
+  /** IANA time zone in which "today" and relative dates are understood. */
+  timeZone: string;
 }
 
 const NO: AnswerResult = { ok: false };
@@ -25,27 +30,64 @@ export const YES_PAYLOAD = "yes";
 export const NO_PAYLOAD = "no";
 
 const YES_NO_WORDS: Record<string, { yes: string[]; no: string[]; labels: [string, string] }> = {
-  en: { yes: ["yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "correct", "right", "go ahead", "please do"], no: ["no", "n", "nope", "nah", "not really", "no thanks", "cancel"], labels: ["Yes", "No"] },
-  de: { yes: ["ja", "j", "jawohl", "genau", "klar", "ok", "okay", "richtig", "gerne", "bitte"], no: ["nein", "n", "nee", "ne", "nicht", "abbrechen"], labels: ["Ja", "Nein"] },
-  fr: { yes: ["oui", "o", "ouais", "d'accord", "ok", "bien sur"], no: ["non", "n", "pas vraiment", "annuler"], labels: ["Oui", "Non"] },
-  es: { yes: ["si", "s", "claro", "vale", "ok", "de acuerdo"], no: ["no", "n", "cancelar"], labels: ["Sí", "No"] },
-  it: { yes: ["si", "s", "certo", "va bene", "ok"], no: ["no", "n", "annulla"], labels: ["Sì", "No"] },
-  nl: { yes: ["ja", "j", "zeker", "ok", "prima"], no: ["nee", "n", "niet", "annuleren"], labels: ["Ja", "Nee"] },
-  pt: { yes: ["sim", "s", "claro", "ok"], no: ["nao", "n", "cancelar"], labels: ["Sim", "Não"] },
+  en: {
+    yes: ["yes", "y", "yeah", "yea", "yep", "yup", "ya", "sure", "ok", "okay", "k", "correct", "right", "go ahead", "please do", "of course", "absolutely", "definitely", "certainly", "sounds good", "that s right", "alright", "all right", "fine", "affirmative", "do it", "yes please"],
+    no: ["no", "n", "nope", "nah", "not really", "no thanks", "no thank you", "cancel", "don t", "do not", "negative", "never", "not now", "stop", "wrong", "that s wrong", "i don t think so"],
+    labels: ["Yes", "No"],
+  },
+  de: {
+    yes: ["ja", "j", "jawohl", "jo", "jep", "jup", "genau", "klar", "ok", "okay", "richtig", "gerne", "gern", "bitte", "sicher", "natürlich", "selbstverständlich", "auf jeden fall", "passt", "stimmt", "einverstanden", "mach das", "machen sie das", "ja bitte", "in ordnung", "alles klar"],
+    no: ["nein", "n", "nee", "ne", "nö", "nicht", "abbrechen", "lieber nicht", "auf keinen fall", "keinesfalls", "falsch", "stimmt nicht", "nein danke", "bitte nicht"],
+    labels: ["Ja", "Nein"],
+  },
+  fr: { yes: ["oui", "o", "ouais", "d'accord", "ok", "bien sur", "volontiers", "exactement"], no: ["non", "n", "pas vraiment", "annuler", "non merci"], labels: ["Oui", "Non"] },
+  es: { yes: ["si", "s", "claro", "vale", "ok", "de acuerdo", "por supuesto"], no: ["no", "n", "cancelar", "no gracias"], labels: ["Sí", "No"] },
+  it: { yes: ["si", "s", "certo", "va bene", "ok", "d'accordo"], no: ["no", "n", "annulla", "no grazie"], labels: ["Sì", "No"] },
+  nl: { yes: ["ja", "j", "zeker", "ok", "prima", "goed"], no: ["nee", "n", "niet", "annuleren", "nee bedankt"], labels: ["Ja", "Nee"] },
+  pt: { yes: ["sim", "s", "claro", "ok", "com certeza"], no: ["nao", "n", "cancelar", "nao obrigado"], labels: ["Sim", "Não"] },
 };
 
 /**
  * The word tables as the customer's text is compared: normalised like it ("d'accord" → "d accord") and
- * in Maps, so that typing "constructor" finds nothing instead of Object.prototype's.
+ * in Maps, so that typing "constructor" finds nothing instead of Object.prototype's. Phrases are token lists,
+ * longest first, so "not really" is found before "not".
  */
 function wordTable<T, U>(table: Record<string, T>, convert: (entry: T) => U): Map<string, U> {
   return new Map(Object.entries(table).map(([language, entry]) => [language, convert(entry)]));
 }
-const YES_NO = wordTable(YES_NO_WORDS, (w) => ({ yes: new Set(w.yes.map(normalizeWords)), no: new Set(w.no.map(normalizeWords)), labels: w.labels }));
+const phraseTokens = (list: string[]) => list.map((w) => tokens(normalizeWords(w))).sort((a, b) => b.length - a.length);
+const YES_NO = wordTable(YES_NO_WORDS, (w) => ({ yes: phraseTokens(w.yes), no: phraseTokens(w.no), labels: w.labels }));
 const ENGLISH_YES_NO = YES_NO.get("en") as NonNullable<ReturnType<typeof YES_NO.get>>;
+/** A yes right after one of these is no answer: "not sure", "nicht sicher". */
+const YES_NEGATORS = new Set(["not", "t", "never", "nicht", "nie", "pas", "non", "niet", "nao"]);
+/** Only the start of an answer decides yes or no ("yes, but the label should go to my office" is a yes). */
+const YES_NO_WINDOW = 6;
 
 function yesNoWords(language: string) {
   return YES_NO.get(language.split("-")[0] ?? "en") ?? ENGLISH_YES_NO;
+}
+
+function startsWith(words: readonly string[], at: number, phrase: readonly string[]): boolean {
+  return phrase.every((w, i) => words[at + i] === w);
+}
+
+/**
+ * Yes or no from the first yes or no phrase in the first words of the answer, in the conversation's language or in
+ * English; undefined when there is none ("maybe").
+ */
+export function parseYesNo(text: string, language: string): boolean | undefined {
+  const words = tokens(normalizeWords(text)).slice(0, YES_NO_WINDOW);
+  const tables = [yesNoWords(language), ENGLISH_YES_NO];
+  for (let at = 0; at < words.length; at++) {
+    for (const table of tables) {
+      const yes = table.yes.find((p) => startsWith(words, at, p));
+      const no = table.no.find((p) => startsWith(words, at, p));
+      // The longer phrase wins: "not really" over "really", "nein danke" over "danke".
+      if (yes && (!no || yes.length > no.length)) return at > 0 && YES_NEGATORS.has(words[at - 1] as string) ? undefined : true;
+      if (no) return false;
+    }
+  }
+  return undefined;
 }
 
 /** Labels of the yes/no quick replies in a language (English where no translation is built in). */
@@ -53,55 +95,13 @@ export function yesNoLabels(language: string): [string, string] {
   return yesNoWords(language).labels;
 }
 
-const DATE_WORDS: Record<string, Record<string, number>> = {
-  en: { today: 0, tomorrow: 1, "day after tomorrow": 2 },
-  de: { heute: 0, morgen: 1, ubermorgen: 2 },
-  fr: { "aujourd'hui": 0, aujourdhui: 0, demain: 1, "apres-demain": 2, "apres demain": 2 },
-  es: { hoy: 0, manana: 1, "pasado manana": 2 },
-  it: { oggi: 0, domani: 1, dopodomani: 2 },
-  nl: { vandaag: 0, morgen: 1, overmorgen: 2 },
-  pt: { hoje: 0, amanha: 1, "depois de amanha": 2 },
-};
-
-const DAY_WORDS = wordTable(DATE_WORDS, (words) => new Map(Object.entries(words).map(([w, offset]) => [normalizeWords(w), offset])));
-
-const MS_PER_DAY = 86_400_000;
-
-function utcDay(date: Date): number {
-  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
-}
-
-function isoDate(dayMs: number): string {
-  return new Date(dayMs).toISOString().slice(0, 10);
-}
-
-function validDay(year: number, month: number, day: number): number | undefined {
-  if (month < 1 || month > 12 || day < 1 || day > 31 || year < 1800 || year > 2200) return undefined;
-  const ms = Date.UTC(year, month - 1, day);
-  const d = new Date(ms);
-  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day ? ms : undefined;
-}
-
-/** A calendar day from ISO, the language's numeric order, or words such as "tomorrow". */
-export function parseDate(text: string, language: string, now: Date): number | undefined {
-  const normalized = normalizeWords(text);
-  const offset = DAY_WORDS.get(language.split("-")[0] ?? "en")?.get(normalized) ?? DAY_WORDS.get("en")?.get(normalized);
-  if (offset !== undefined) return utcDay(now) + offset * MS_PER_DAY;
-  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text.trim());
-  if (iso) return validDay(Number(iso[1]), Number(iso[2]), Number(iso[3]));
-  const numeric = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/.exec(text.trim());
-  if (numeric) {
-    const [a, b, year] = [Number(numeric[1]), Number(numeric[2]), Number(numeric[3])];
-    // Month first only where that is the convention (US English); day first everywhere else.
-    return language === "en-us" ? validDay(year, a, b) : validDay(year, b, a);
-  }
-  return undefined;
-}
-
-/** The first number in the text; a decimal comma is accepted outside English. */
+/**
+ * The first number in the text: digits (a decimal comma accepted outside English), else whole numbers written as
+ * words in English or German ("two", "zwölf", "twenty-one").
+ */
 export function parseNumber(text: string, language: string): number | undefined {
   const match = /-?\d+(?:[.,]\d+)?/.exec(text.replace(/(\d)[\s'’](?=\d{3}\b)/g, "$1"));
-  if (!match) return undefined;
+  if (!match) return numberFromWords(normalizeWords(text), language);
   let raw = match[0];
   if (raw.includes(",")) {
     if (language.startsWith("en")) return undefined;
@@ -125,30 +125,33 @@ export function compiled(source: string, flags = ""): RegExp {
   return re;
 }
 
-function phraseIn(haystack: string, phrase: string): boolean {
-  if (phrase === "") return false;
-  return (" " + haystack + " ").includes(" " + phrase + " ");
-}
-
-/** The option an answer picks: its payload, its value, label or a synonym, or its number in the list. */
+/**
+ * The option an answer picks: its payload; its value, label or a synonym said exactly; its number in the list; else
+ * the option whose label or synonym the answer contains in any word order and inflection (the longest such phrase
+ * wins; a tie picks nothing, so the question is asked again).
+ */
 export function matchChoice(options: readonly ChoiceOption[], answer: Answer, ctx: AnswerContext): ChoiceOption | undefined {
   if (answer.payload !== undefined) {
     const byPayload = options.find((o) => o.value === answer.payload);
     if (byPayload) return byPayload;
   }
-  const said = normalizeWords(answer.text);
-  if (said === "") return undefined;
+  const said = utteranceOf(answer.text, ctx.language);
+  if (said.normalized === "") return undefined;
   const phrases = (o: ChoiceOption) =>
-    normalizedWords(o, ctx.language, () => [
-      o.value,
-      localizedText(o.label, ctx.language, ctx.defaultLanguage),
-      ...localizedWords(o.synonyms, ctx.language, ctx.defaultLanguage),
-    ]);
-  const exact = options.filter((o) => phrases(o).includes(said));
+    phrasesOf(o, ctx.language, () => [o.value, localizedText(o.label, ctx.language, ctx.defaultLanguage), ...localizedWords(o.synonyms, ctx.language, ctx.defaultLanguage)]);
+  const exact = options.filter((o) => phrases(o).some((p) => saysExactly(said, p)));
   if (exact.length === 1) return exact[0];
-  if (/^\d{1,2}$/.test(said)) return options[Number(said) - 1];
-  const contained = options.filter((o) => phrases(o).some((p) => phraseIn(said, p)));
-  return contained.length === 1 ? contained[0] : undefined;
+  if (/^\d{1,2}$/.test(said.normalized)) return options[Number(said.normalized) - 1];
+  let best: ChoiceOption | undefined;
+  let bestLength = 0;
+  let tie = false;
+  for (const o of options) {
+    const length = Math.max(0, ...phrases(o).filter((p) => saysWithin(said, p)).map((p) => p.required.length));
+    if (length === 0) continue;
+    if (length > bestLength) [best, bestLength, tie] = [o, length, false];
+    else if (length === bestLength) tie = true;
+  }
+  return tie ? undefined : best;
 }
 
 /** Validates an answer against a question's expected type and returns the value to store. */
@@ -171,11 +174,8 @@ export function parseAnswer(def: AnswerDef, answer: Answer, ctx: AnswerContext):
     case "yesNo": {
       if (answer.payload === YES_PAYLOAD) return ok(true);
       if (answer.payload === NO_PAYLOAD) return ok(false);
-      const words = yesNoWords(ctx.language);
-      const said = normalizeWords(text);
-      if (words.yes.has(said) || ENGLISH_YES_NO.yes.has(said)) return ok(true);
-      if (words.no.has(said) || ENGLISH_YES_NO.no.has(said)) return ok(false);
-      return NO;
+      const value = parseYesNo(text, ctx.language);
+      return value === undefined ? NO : ok(value);
     }
     case "choice": {
       const option = matchChoice(def.options, answer, ctx);
@@ -184,12 +184,12 @@ export function parseAnswer(def: AnswerDef, answer: Answer, ctx: AnswerContext):
     case "email":
       return text.length <= 254 && emailFormat.test(text) ? ok(text) : NO;
     case "date": {
-      const day = parseDate(text, ctx.language, ctx.now);
+      const day = parseDate(text, ctx.language, ctx.now, ctx.timeZone);
       if (day === undefined) return NO;
-      const offset = Math.round((day - utcDay(ctx.now)) / MS_PER_DAY);
+      const offset = daysBetween(dayIn(ctx.now, ctx.timeZone), day);
       if (def.minDaysFromToday !== undefined && offset < def.minDaysFromToday) return NO;
       if (def.maxDaysFromToday !== undefined && offset > def.maxDaysFromToday) return NO;
-      return ok(isoDate(day));
+      return ok(isoDay(day));
     }
     case "pattern":
       return text !== "" && compiled(def.regex, def.flags).test(text) ? ok(text) : NO;

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import {
   type BotDefinition,
+  HANDOVER_REASON_PARAMETER,
   type InterruptDef,
   type LocalizedText,
   type NodeDef,
@@ -9,7 +10,8 @@ import {
   type UpstreamNodeDef,
 } from "../bots/definition";
 import { GENESYS_LIMITS } from "../bots/limits";
-import { chooseLanguage, localizedText, localizedWords, normalizedWords, normalizeWords } from "../bots/localize";
+import { chooseLanguage, localizedText, localizedWords } from "../bots/localize";
+import { phrasesOf, saysExactly, saysWithin, utteranceOf } from "./matching";
 import { evaluateTemplate, renderTemplate, type TemplateScope, valueToText } from "../bots/template";
 import { nodeKind } from "../bots/validate";
 import { type BotResponse, type QuickReplyContent, type ReplyMessage, type SlotValue, type TurnRequest } from "../protocol/types";
@@ -109,10 +111,6 @@ const DEFAULT_SYSTEM_MESSAGES: Record<SystemMessageKey, string> = {
 export function systemMessage(def: BotDefinition, key: SystemMessageKey, language: string): string {
   const text: LocalizedText = def.systemMessages?.[key] ?? DEFAULT_SYSTEM_MESSAGES[key];
   return localizedText(text, language, def.defaultLanguage);
-}
-
-function phraseIn(haystack: string, phrase: string): boolean {
-  return phrase !== "" && (" " + haystack + " ").includes(" " + phrase + " ");
 }
 
 function toVarValue(value: unknown): VarValue {
@@ -217,6 +215,23 @@ class Turn {
     };
   }
 
+  /** The intent of a hand-over: its own, else the bot's default (the loader rejects a bot that would need one and lacks it). */
+  handoverIntent(intent: string | undefined): string {
+    const name = intent ?? this.def.defaultHandoverIntent;
+    if (name === undefined) throw new Error(`bot ${this.def.id} hands over without an intent and declares no defaultHandoverIntent`);
+    return name;
+  }
+
+  /**
+   * A designed hand-over: `Complete` with a hand-over intent, its slots (from templates, else the variables of the
+   * same names) and `handoverReason`, so Architect takes the intent's path, writes participant data and transfers.
+   * Never `Failed`: that is kept for technical failures.
+   */
+  handover(intent: string | undefined, reason: string, slotTemplates: Record<string, string> | undefined, parameters: Record<string, string> | undefined): BotResponse {
+    const name = this.handoverIntent(intent);
+    return this.completeWith(name, this.slots(name, slotTemplates), { ...parameters, [HANDOVER_REASON_PARAMETER]: reason });
+  }
+
   fail(errorCode: string, errorMessage: string, parameters?: Record<string, string>): BotResponse {
     this.end("Failed");
     return { botState: "Failed", replymessages: this.messages, errorInfo: { errorCode, errorMessage }, ...(parameters ? { parameters } : {}) };
@@ -265,10 +280,7 @@ class Turn {
         case "handover": {
           const h = node.handover as NonNullable<NodeDef["handover"]>;
           this.messages.push(...renderMessages(h.say ?? [], this.render));
-          const reason = renderTemplate(h.reason, this.scope);
-          const parameters = this.parameters(h.parameters, { handoverReason: reason });
-          if (!h.intent) return this.fail("HANDOVER", reason, parameters);
-          return this.complete(h.intent, h.slots, parameters);
+          return this.handover(h.intent, renderTemplate(h.reason, this.scope), h.slots, this.parameters(h.parameters));
         }
         case "upstream":
           // The agent gets the customer's input of this turn, even if a question before it already used it.
@@ -350,10 +362,11 @@ class Turn {
       case "complete":
         return this.completeWith(reply.intent as string, reply.slotValues, reply.parameters);
       case "handover": {
-        const reason = reply.reason as string;
-        const parameters = { ...reply.parameters, handoverReason: reason };
-        if (!reply.intent) return this.fail("HANDOVER", reason, parameters);
-        return this.completeWith(reply.intent, reply.slotValues, parameters);
+        const parameters = { ...reply.parameters, [HANDOVER_REASON_PARAMETER]: reply.reason as string };
+        // An agent that names no intent gets the bot's default, with the slots collected so far.
+        if (reply.intent) return this.completeWith(reply.intent, reply.slotValues, parameters);
+        const name = this.handoverIntent(undefined);
+        return this.completeWith(name, this.slots(name, undefined), parameters);
       }
       case "return":
         delete this.state.awaiting;
@@ -362,7 +375,7 @@ class Turn {
   }
 
   get answerContext() {
-    return { language: this.state.language, defaultLanguage: this.def.defaultLanguage, now: this.now };
+    return { language: this.state.language, defaultLanguage: this.def.defaultLanguage, now: this.now, timeZone: this.def.timeZone ?? "UTC" };
   }
 }
 
@@ -376,6 +389,11 @@ function requestId(request: TurnRequest, turn: number, node: string, call: numbe
   return createHash("sha256").update(JSON.stringify(parts)).digest("base64url").slice(0, 32);
 }
 
+/**
+ * The interrupt the customer's input triggers: a button carrying its payload (from any turn), or its words. Inside a
+ * free-text answer only the exact words interrupt ("the agent was rude" is an answer); elsewhere the words may stand
+ * anywhere in the message, in any order and inflection ("can I talk to a real person please").
+ */
 function matchInterrupt(def: BotDefinition, request: TurnRequest, language: string, freeText: boolean, byWords = true): InterruptDef | undefined {
   const interrupts = def.interrupts ?? [];
   if (request.input.kind === "button" && request.input.payload !== undefined) {
@@ -383,13 +401,11 @@ function matchInterrupt(def: BotDefinition, request: TurnRequest, language: stri
     const byPayload = interrupts.find((i) => i.payload === payload);
     if (byPayload) return byPayload;
   }
-  const said = normalizeWords(request.input.text);
-  if (said === "" || !byWords) return undefined;
-  return interrupts.find((i) => {
-    const words = normalizedWords(i, language, () => localizedWords(i.words, language, def.defaultLanguage));
-    // Inside a free-text answer only an exact match interrupts: "the agent was rude" is an answer.
-    return words.includes(said) || (!freeText && words.some((w) => phraseIn(said, w)));
-  });
+  if (!byWords || interrupts.every((i) => i.words === undefined)) return undefined;
+  const said = utteranceOf(request.input.text, language);
+  if (said.normalized === "") return undefined;
+  const phrases = (i: InterruptDef) => phrasesOf(i, language, () => localizedWords(i.words, language, def.defaultLanguage));
+  return interrupts.find((i) => phrases(i).some((p) => saysExactly(said, p))) ?? (freeText ? undefined : interrupts.find((i) => phrases(i).some((p) => saysWithin(said, p))));
 }
 
 function newState(bot: RunnableBot, request: TurnRequest, language: string): SessionState {
@@ -501,9 +517,10 @@ function step(turn: Turn, request: TurnRequest, awaiting: SessionState["awaiting
 
   const skip = awaitingNode.optionalQuestion?.skip;
   if (skip) {
-    const said = normalizeWords(answer.text);
-    const skipWords = normalizedWords(skip, state.language, () => localizedWords(skip.words, state.language, def.defaultLanguage));
-    if (answer.payload === SKIP_PAYLOAD || (said !== "" && skipWords.includes(said))) {
+    const said = utteranceOf(answer.text, state.language);
+    const skipWords = phrasesOf(skip, state.language, () => localizedWords(skip.words, state.language, def.defaultLanguage));
+    // Only the skip words alone skip: "no returns without a receipt" is a comment.
+    if (answer.payload === SKIP_PAYLOAD || skipWords.some((p) => saysExactly(said, p))) {
       delete state.vars[question.var];
       delete state.awaiting;
       return { response: turn.run(skip.next ?? (awaitingNode.next as string)), event: "skipped" };
@@ -521,7 +538,8 @@ function step(turn: Turn, request: TurnRequest, awaiting: SessionState["awaiting
     delete state.awaiting;
     if (question.onNoMatch) return { response: turn.run(question.onNoMatch), event: "no-match" };
     turn.say(systemMessage(def, "noMatch", state.language));
-    return { response: turn.fail("NO_MATCH", `no valid answer to "${awaiting.node}" after ${attempts} attempts`), event: "no-match" };
+    const reason = `no valid answer to "${awaiting.node}" after ${attempts} attempts`;
+    return { response: turn.handover(undefined, reason, undefined, undefined), event: "no-match" };
   }
   state.awaiting = { node: awaiting.node, attempts };
   return { response: turn.prompt(awaiting.node, question, true), event: "reprompted" };

@@ -1,6 +1,6 @@
 /**
  * The Bot Connector (v1) wire format as Genesys sends and expects it
- * (see shared/reference/botconnector-protocol.md §2–3).
+ * (see docs/genesys-bot-connector.md, "The request" and "The answer").
  */
 
 /** The Handle Utterance route: the path the Bot Connector integration's URI ends with. */
