@@ -55,7 +55,7 @@ run("chat page in chromium: a reply that comes later (Digital Bot Connector)", (
       },
       { laterClock: clock },
     );
-    const overrides = protocolSynthOverrides("v2", readStackConfig(ROOT, "dev").config);
+    const overrides = { ...protocolSynthOverrides("v2", readStackConfig(ROOT, "dev").config), "virtual-agent:genesysBotId": "acme-assistant" };
     const flowYaml = synthStack({ projectDir: ROOT, stack: "dev", botsDir: DIGITAL_BOTS, overrides }).files["architect-flow.yaml"];
     const { endpoint, manifest } = await connectDigital(svc.url, { "verify-token": TOKEN });
     emulator = createEmulator({ flowYaml, botConnector: endpoint, digital: { manifest, platform }, messenger: { botDisplayName: "Ava (dev)" } });

@@ -7,6 +7,9 @@
  * test opens its gate.
  */
 import path from "node:path";
+import { buildBotList } from "../../service/src/bots/botList";
+import { loadBotDefinitions } from "../../service/src/bots/load";
+import { digitalBotManifest } from "../../service/src/protocol/v2/manifest";
 import Fastify, { type FastifyInstance } from "fastify";
 import { createEmulator, type Emulator } from "../../emulator/emulator";
 import { connectDigital, protocolSynthOverrides } from "../../emulator/digital/local";
@@ -25,9 +28,9 @@ import { Chat, flowEvents, request, shown } from "./harness";
 
 const ROOT = path.join(__dirname, "..", "..");
 
-/** The dev stack's flow rendered for v2 (as `LOCAL_PROTOCOL=v2 npm start` renders it) for these bots. */
-function v2Flow(botsDir: string): string {
-  const overrides = protocolSynthOverrides("v2", readStackConfig(ROOT, "dev").config);
+/** The dev stack's flow rendered for v2 (as `LOCAL_PROTOCOL=v2 npm start` renders it) for this bot. */
+function v2Flow(botsDir: string, botId: string): string {
+  const overrides = { ...protocolSynthOverrides("v2", readStackConfig(ROOT, "dev").config), "virtual-agent:genesysBotId": botId };
   return synthStack({ projectDir: ROOT, stack: "dev", botsDir, overrides }).files["architect-flow.yaml"];
 }
 
@@ -72,7 +75,7 @@ async function start(bots: "sample" | "assistant"): Promise<Setup> {
     { laterClock: clock },
   );
   const { endpoint, manifest } = await connectDigital(svc.url, { "verify-token": TOKEN });
-  const emulator = createEmulator({ flowYaml: v2Flow(botsDir), botConnector: endpoint, digital: { manifest, platform }, followUpTimeoutMs: 60_000 });
+  const emulator = createEmulator({ flowYaml: v2Flow(botsDir, bots === "assistant" ? "acme-assistant" : "acme-support"), botConnector: endpoint, digital: { manifest, platform }, followUpTimeoutMs: 60_000 });
   const url = await emulator.listen(0);
   return {
     platform,
@@ -106,11 +109,12 @@ describe("emulator × service on the Digital Bot Connector", () => {
     setup = await start("sample");
     const chat = await Chat.start(setup.url);
     await chat.click("Track an order");
-    const done = await chat.say("A-12345");
+    await chat.say("A-12345");
+    const done = await chat.say("no");
     expect(flowEvents(done, "complete")).toEqual([expect.objectContaining({ intent: "OrderStatus", slots: { orderNumber: "A-12345", orderStatus: "shipped" } })]);
     expect(chat.status).toBe("ended");
     const requests = chat.calls().map((c) => c.request as unknown as Record<string, unknown>);
-    expect(new Set(requests.map((r) => r.messageId)).size).toBe(3);
+    expect(new Set(requests.map((r) => r.messageId)).size).toBe(4);
     expect(requests.every((r) => r.botId === "acme-support" && r.botSessionId === requests[0]?.botSessionId && !("chatBot" in r))).toBe(true);
     expect(requests[0]?.botSessionTimeout).toBe(720);
   });
@@ -154,42 +158,11 @@ async function fakeDigitalBot(manifest: unknown, answers: unknown[], status = 20
   return { app, url: `${base}/dbc`, requests };
 }
 
-const MANIFEST = {
-  entities: [
-    {
-      id: "acme-support",
-      name: "Acme Support",
-      provider: "Acme",
-      description: "test",
-      versions: [
-        {
-          version: "1.0",
-          supportedLanguages: ["en-us", "de-de"],
-          intents: [
-            { name: "OrderStatus", entities: [{ name: "orderNumber", type: "String" }, { name: "orderStatus", type: "String" }] },
-            {
-              name: "ReturnCreated",
-              entities: [
-                { name: "orderNumber", type: "String" },
-                { name: "returnReason", type: "String" },
-                { name: "itemCount", type: "Integer" },
-                { name: "refundToStoreCredit", type: "Boolean" },
-                { name: "pickupDate", type: "Datetime" },
-                { name: "labelEmail", type: "String" },
-                { name: "comment", type: "String" },
-              ],
-            },
-            { name: "AgentRequested", entities: [{ name: "reason", type: "String" }, { name: "topic", type: "String" }] },
-            { name: "Goodbye" },
-          ],
-        },
-      ],
-    },
-  ],
-};
+/** The sample bot's manifest, as the service would serve it (with another provider). */
+const MANIFEST = digitalBotManifest(buildBotList(loadBotDefinitions(SAMPLE_BOTS).map((b) => b.definition)), "Acme");
 
 describe("emulator × misbehaving Digital Bot Connector bot", () => {
-  const flowYaml = v2Flow(SAMPLE_BOTS);
+  const flowYaml = v2Flow(SAMPLE_BOTS, "acme-support");
   let platform: EmulatorPlatform;
   beforeAll(async () => {
     platform = await EmulatorPlatform.start({ client: SERVICE_CLIENT });
@@ -205,7 +178,7 @@ describe("emulator × misbehaving Digital Bot Connector bot", () => {
   }
 
   test("a manifest without what the spec requires stops the flow from loading, naming the field and the rule", async () => {
-    const { provider: _p, ...withoutProvider } = MANIFEST.entities[0] as Record<string, unknown>;
+    const { provider: _p, ...withoutProvider } = MANIFEST.entities[0] as unknown as Record<string, unknown>;
     const bot = await fakeDigitalBot({ entities: [{ ...withoutProvider, id: " padded" }] }, []);
     const error = await fetchManifest({ url: bot.url, credentials: {} }).catch((e: unknown) => e);
     await bot.app.close();

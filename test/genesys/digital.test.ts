@@ -109,7 +109,7 @@ describe("synth for a v2 stack", () => {
     });
     const version = (call?.botIntegration as Record<string, { bot: Record<string, { version: Record<string, { intents: Record<string, unknown> }> }> }>)["Acme VA Digital Bot Connector"]!.bot["Acme Support"]!.version["1.0"]!;
     expect(version.intents.OrderStatus).toEqual({ entities: { orderNumber: { var: "State.slot_OrderStatus_orderNumber" }, orderStatus: { var: "State.slot_OrderStatus_orderStatus" } } });
-    expect(Object.keys(call?.outputs as object)).toEqual(["OrderStatus", "ReturnCreated", "AgentRequested", "Goodbye", "failure"]);
+    expect(Object.keys(call?.outputs as object)).toEqual([...Object.keys(definitions[0]!.intents), "failure"]);
   });
 
   test("writes the manifest the service serves (bots.json), not a bot list to push", () => {
@@ -131,7 +131,7 @@ describe("synth for a v2 stack", () => {
       "  name: From Architect",
       '  botIntegration: { "{{bot_integration_name}}": { bot: { "{{bot_name}}": { version: { "{{bot_version}}": {} } } } } }',
       "  outputs:",
-      ...["OrderStatus", "ReturnCreated", "AgentRequested", "Goodbye"].map((i) => `    ${i}: { actions: "{{actions:${i}}}" }`),
+      ...Object.keys(definitions[0]!.intents).map((i) => `    ${i}: { actions: "{{actions:${i}}}" }`),
       '    failure: { actions: "{{actions:failure}}" }',
     ].join("\n");
     const flow = synth(settings(), exported).files["architect-flow.yaml"];
