@@ -19,6 +19,8 @@ export const HOSTING_ENVIRONMENT = [
   "SESSION_TABLE",
   "AWS_REGION",
   "TURN_BUDGET_MS",
+  "KEEP_ALIVE_TIMEOUT_MS",
+  "MAX_CONNECTIONS",
 ] as const;
 
 /** The secret every deployment must pass: the Bot Connector verify token. */
@@ -36,6 +38,9 @@ export interface ServiceEnvironmentInput {
   tableName: string;
   region: string;
   turnBudgetMs: number;
+  /** Longer than the load balancer's idle timeout (connectionFigures). */
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
   /** Further non-secret variables (validated elsewhere: no hosting names, nothing secret-looking). */
   extra?: Record<string, string>;
 }
@@ -50,6 +55,8 @@ export function serviceEnvironment(input: ServiceEnvironmentInput): Record<strin
     SESSION_TABLE: input.tableName,
     AWS_REGION: input.region,
     TURN_BUDGET_MS: String(input.turnBudgetMs),
+    KEEP_ALIVE_TIMEOUT_MS: String(input.keepAliveTimeoutMs),
+    MAX_CONNECTIONS: String(input.maxConnections),
   };
   return { ...(input.extra ?? {}), ...hosting };
 }
@@ -67,6 +74,8 @@ export interface ContainerSpec {
   secrets: Record<string, string>;
   /** Seconds ECS waits after SIGTERM before SIGKILL: time to drain in-flight turns. */
   stopTimeoutSeconds: number;
+  /** The open-file limit (soft and hard), sized with the connection limit (connectionFigures). */
+  openFiles: number;
 }
 
 const sortedPairs = <T>(record: Record<string, T>) => Object.keys(record).sort().map((name) => [name, record[name]!] as const);
@@ -86,6 +95,7 @@ export function containerDefinition(spec: ContainerSpec): Record<string, unknown
     portMappings: [{ name: "http", containerPort: spec.port, hostPort: spec.port, protocol: "tcp", appProtocol: "http" }],
     environment: sortedPairs(spec.environment).map(([name, value]) => ({ name, value })),
     secrets: sortedPairs(spec.secrets).map(([name, valueFrom]) => ({ name, valueFrom })),
+    ulimits: [{ name: "nofile", softLimit: spec.openFiles, hardLimit: spec.openFiles }],
     linuxParameters: {
       // tini as PID 1: signals reach Node, zombies are reaped.
       initProcessEnabled: true,

@@ -74,7 +74,13 @@ export function validateHostedServiceArgs(args: HostedServiceArgs): Problems {
       image: { ref: "planned", repositoryArn: "planned", cpuArchitecture },
       sessionTable: { name: "planned", arn: "planned" },
       secrets: Object.fromEntries(secretNames.map((n) => [n, "planned"])),
-      loadBalancer: { securityGroupId: "planned", targetGroupArn: "planned", targetGroupArnSuffix: "planned", loadBalancerArnSuffix: "planned" },
+      loadBalancer: {
+        securityGroupId: "planned",
+        targetGroupArn: "planned",
+        targetGroupArnSuffix: "planned",
+        loadBalancerArnSuffix: "planned",
+        ...(args.endpoint?.idleTimeoutSeconds !== undefined ? { idleTimeoutSeconds: args.endpoint.idleTimeoutSeconds } : {}),
+      },
     },
     problems.at("service"),
   );
@@ -144,6 +150,8 @@ export class HostedService extends pulumi.ComponentResource {
           targetGroupArn: this.endpoint.targetGroupArn,
           targetGroupArnSuffix: this.endpoint.targetGroupArnSuffix,
           loadBalancerArnSuffix: this.endpoint.loadBalancerArnSuffix,
+          // The service's keep-alive timeout and the load balancer's idle timeout come from this one figure.
+          idleTimeoutSeconds: this.endpoint.idleTimeoutSeconds,
           ...(this.endpoint.apiId ? { apiId: this.endpoint.apiId } : {}),
         },
         ...(tags ? { tags } : {}),

@@ -32,6 +32,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TURN_ROUTE } from "../../service/src/protocol/types";
 import { parseIpv4Cidr } from "./cidr";
+import { DEFAULT_IDLE_TIMEOUT_SECONDS } from "./connectionFigures";
 import { LOG_RETENTION_DAYS } from "./platform";
 import { checkInteger, childTags, failOnProblems, isKnown, Problems } from "./validation";
 
@@ -86,7 +87,7 @@ export interface LoadBalancerArgs {
   allowedSourceCidrs?: string[];
   /** Refuse to delete the load balancer (default false; turn on in production). */
   deletionProtection?: boolean;
-  /** Seconds an idle connection stays open (default 60). */
+  /** Seconds an idle connection stays open (default 60); the service's keep-alive timeout is set 5 s longer from it. */
   idleTimeoutSeconds?: number;
   /** Seconds a deregistering task keeps receiving in-flight requests (default 30). */
   deregistrationDelaySeconds?: number;
@@ -166,6 +167,8 @@ export type EndpointMode = "custom-domain" | "api-gateway";
 
 export class LoadBalancer extends pulumi.ComponentResource {
   readonly mode: EndpointMode;
+  /** The idle timeout set on the load balancer: the service's keep-alive timeout is derived from it. */
+  readonly idleTimeoutSeconds: number;
   readonly loadBalancer: aws.lb.LoadBalancer;
   readonly targetGroup: aws.lb.TargetGroup;
   readonly securityGroup: aws.ec2.SecurityGroup;
@@ -187,6 +190,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
     const port = args.containerPort ?? 8080;
     const domain = args.domain;
     this.mode = domain ? "custom-domain" : "api-gateway";
+    this.idleTimeoutSeconds = args.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS;
 
     this.securityGroup = new aws.ec2.SecurityGroup(
       `${name}-sg`,
@@ -208,7 +212,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
         ipAddressType: "ipv4",
         dropInvalidHeaderFields: true,
         enableDeletionProtection: args.deletionProtection ?? false,
-        idleTimeout: args.idleTimeoutSeconds ?? 60,
+        idleTimeout: this.idleTimeoutSeconds,
         ...(args.accessLogs ? { accessLogs: { bucket: args.accessLogs.bucket, prefix: args.accessLogs.prefix ?? name, enabled: true } } : {}),
         tags: tags("alb"),
       },

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, loadConfig } from "../../service/src/config";
 import { type AlarmSpec, serviceAlarmSpecs } from "./alarms";
+import { connectionFigures, DEFAULT_IDLE_TIMEOUT_SECONDS } from "./connectionFigures";
 import {
   CONTAINER_NAME,
   containerDefinition,
@@ -26,6 +27,8 @@ export interface ServiceEndpointArgs {
   loadBalancerArnSuffix: pulumi.Input<string>;
   /** The API Gateway HTTP API in front, if any (adds an alarm on its own 5xx). */
   apiId?: pulumi.Input<string>;
+  /** The load balancer's idle timeout in seconds (default 60): the service keeps idle connections 5 s longer. */
+  idleTimeoutSeconds?: number;
 }
 
 export interface ServiceArgs {
@@ -56,6 +59,8 @@ export interface ServiceArgs {
   verifyTokenHeader?: string;
   /** `TURN_BUDGET_MS` (default 5000); also the yardstick of the slow-response alarm. */
   turnBudgetMs?: number;
+  /** `MAX_CONNECTIONS`: client connections one task keeps open (default 8192); the task's open-file limit is sized from it. */
+  maxConnections?: number;
   /** More plain (non-secret) environment variables; names that look like credentials are refused, pass those as secrets. */
   environment?: Record<string, string>;
   /** Tasks at start and the fewest autoscaling keeps (default 2 in production, else 1). */
@@ -95,6 +100,16 @@ export interface ServiceArgs {
 
 const ROOT_USER = /^(0|root)(:.*)?$/;
 
+function figuresOf(args: ServiceArgs) {
+  return connectionFigures(args.loadBalancer.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS, args.maxConnections);
+}
+
+/** The connection figures the container gets, as the service reads them. */
+function figureEnvironment(args: ServiceArgs): Record<string, string> {
+  const figures = figuresOf(args);
+  return { KEEP_ALIVE_TIMEOUT_MS: String(figures.keepAliveTimeoutMs), MAX_CONNECTIONS: String(figures.maxConnections) };
+}
+
 export function validateServiceArgs(args: ServiceArgs, problems = new Problems()): Problems {
   const production = args.production ?? false;
   if (!isCpuArchitecture(args.image.cpuArchitecture)) problems.add("image.cpuArchitecture", `must be X86_64 or ARM64, got ${String(args.image.cpuArchitecture)}`);
@@ -126,6 +141,7 @@ export function validateServiceArgs(args: ServiceArgs, problems = new Problems()
       LOG_LEVEL: args.logLevel ?? "info",
       VERIFY_TOKEN_HEADER: args.verifyTokenHeader ?? "verify-token",
       TURN_BUDGET_MS: String(args.turnBudgetMs ?? 5000),
+      ...figureEnvironment(args),
       SESSION_STORE: "dynamodb",
       SESSION_TABLE: "validation",
       [VERIFY_TOKEN_ENV]: "placeholder-token-for-validation",
@@ -183,6 +199,7 @@ export class Service extends pulumi.ComponentResource {
     const production = args.production ?? false;
     const port = args.containerPort ?? 8080;
     const turnBudgetMs = args.turnBudgetMs ?? 5000;
+    const figures = figuresOf(args);
     const desiredCount = args.desiredCount ?? (production ? 2 : 1);
     const region = aws.getRegionOutput({}, parent).region;
     const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
@@ -294,10 +311,13 @@ export class Service extends pulumi.ComponentResource {
               tableName,
               region: r,
               turnBudgetMs,
+              keepAliveTimeoutMs: figures.keepAliveTimeoutMs,
+              maxConnections: figures.maxConnections,
               extra: args.environment ?? {},
             }),
             secrets: Object.fromEntries(secretEnvNames.map((n, i) => [n, secretArns[i]!])),
             stopTimeoutSeconds: args.stopTimeoutSeconds ?? 30,
+            openFiles: figures.openFiles,
           }),
         ]),
       );

@@ -33,6 +33,10 @@ export interface ServiceOverrides {
   store?: SessionStore;
   metrics?: ServiceMetrics;
   now?: () => Date;
+  /** Monotonic clock of the turn budget (tests inject one). */
+  clock?: () => number;
+  /** The process's open-file limit (tests give one; otherwise read from the process). */
+  openFileLimit?: number;
   /** The fetch used for upstream agents and the Genesys Platform API (tests wrap it). */
   fetch?: typeof fetch;
   /** The time source of the Digital Bot Connector's replies that come later (tests drive it). */
@@ -62,6 +66,10 @@ export function createService(config: ServiceConfig, overrides: ServiceOverrides
     ? createParticipantDataWriter(handoverConfig, { metrics, logger, ...(overrides.fetch ? { fetch: overrides.fetch } : {}) })
     : undefined;
   const store = overrides.store ?? createSessionStore(config, { onEvict: () => metrics.sessionsEvicted.inc() });
+  const limits = {
+    textMaxChars: config.turnTextMaxChars,
+    parameters: { maxParameters: config.sessionLimits.maxParameters, parameterMaxChars: config.sessionLimits.parameterMaxChars },
+  };
   const app = buildServer({
     registry,
     store,
@@ -72,8 +80,13 @@ export function createService(config: ServiceConfig, overrides: ServiceOverrides
     turnBudgetMs: config.turnBudgetMs,
     bodyLimitBytes: config.bodyLimitBytes,
     requestTimeoutMs: config.requestTimeoutMs,
+    keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+    maxConnections: config.maxConnections,
+    limits,
     logCustomerText: config.logCustomerText,
     ...(overrides.now ? { now: overrides.now } : {}),
+    ...(overrides.clock ? { clock: overrides.clock } : {}),
+    ...(overrides.openFileLimit !== undefined ? { openFileLimit: overrides.openFileLimit } : {}),
     ...(upstreams ? { upstreams } : {}),
     ...(handover && handoverConfig
       ? { handover: { sink: handover, transcript: { turns: handoverConfig.transcriptTurns, textChars: handoverConfig.textChars } } }
@@ -88,7 +101,9 @@ export function createService(config: ServiceConfig, overrides: ServiceOverrides
         logCustomerText: config.logCustomerText,
         verifyTokens: config.verifyTokens,
         verifyTokenHeader: config.verifyTokenHeader,
+        limits,
         ...(overrides.now ? { now: overrides.now } : {}),
+        ...(overrides.clock ? { budgetClock: overrides.clock } : {}),
         ...(upstreams ? { upstreams } : {}),
         ...(handover && handoverConfig ? { handover, transcript: { turns: handoverConfig.transcriptTurns, textChars: handoverConfig.textChars } } : {}),
         ...(overrides.laterClock ? { clock: overrides.laterClock } : {}),

@@ -3,6 +3,7 @@ import path from "node:path";
 import { isGenesysRegion, platformUrls } from "./genesys/regions";
 import { providerProblem } from "./protocol/v2/manifest";
 import { outboundUrl } from "./urls";
+import { DEFAULT_SESSION_MAX_BYTES, MAX_RECORD_BYTES } from "./sessions/store";
 
 /** The manifest's `provider` when DBC_BOT_PROVIDER is not set. */
 export const DEFAULT_BOT_PROVIDER = "Genesys virtual agent";
@@ -33,6 +34,16 @@ export interface HandoverContextConfig extends GenesysApiConfig {
   concurrency: number;
 }
 
+/** Bounds on what a session keeps (docs/robustness.md). */
+export interface SessionLimits {
+  /** Largest serialised session (state, last answer, notes), in bytes. */
+  maxBytes: number;
+  /** Most Architect session variables (request `parameters`) kept; new names beyond it are dropped. */
+  maxParameters: number;
+  /** Longest parameter value kept, in characters; a longer one is dropped, not cut. */
+  parameterMaxChars: number;
+}
+
 /** The service's settings, read once from the environment (names are the contract of ARCHITECTURE.md). */
 export interface ServiceConfig {
   port: number;
@@ -51,8 +62,15 @@ export interface ServiceConfig {
   maxSessions: number;
   /** Largest request body accepted, in bytes. */
   bodyLimitBytes: number;
-  /** Longest a client may take to send a whole request (slow or stalled clients get 408). */
+  /** Longest a client may take to send a whole request (slow or stalled clients get 408); a connection silent that long is closed. */
   requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open; above the load balancer's idle timeout. */
+  keepAliveTimeoutMs: number;
+  /** Most open client connections; fewer when the process's open-file limit leaves less room. */
+  maxConnections: number;
+  /** Longest customer text one turn processes; the rest of a longer message is dropped. */
+  turnTextMaxChars: number;
+  sessionLimits: SessionLimits;
   /** Customer text appears in logs only when this is set. */
   logCustomerText: boolean;
   /** Local mode: a generated verify token when none is configured. */
@@ -99,6 +117,11 @@ export class ConfigError extends Error {
     this.name = "ConfigError";
   }
 }
+
+/** Above the load balancer's default idle timeout (60 s), so it never reuses a connection the service just closed. */
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/** Client connections a task keeps open at most (docs/robustness.md: sized with the task's open-file limit). */
+export const DEFAULT_MAX_CONNECTIONS = 8192;
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 /** An HTTP header name (RFC 9110 token): what the verify token's header may be called. */
@@ -176,6 +199,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Service
     maxSessions: int("MAX_SESSIONS", 100_000, 1, 100_000_000),
     bodyLimitBytes: int("BODY_LIMIT_BYTES", 64 * 1024, 1024, 10 * 1024 * 1024),
     requestTimeoutMs: int("REQUEST_TIMEOUT_MS", 10_000, 500, 120_000),
+    keepAliveTimeoutMs: int("KEEP_ALIVE_TIMEOUT_MS", DEFAULT_KEEP_ALIVE_TIMEOUT_MS, 1_000, 4_005_000),
+    maxConnections: int("MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS, 16, 1_000_000),
+    turnTextMaxChars: int("TURN_TEXT_MAX_CHARS", 4000, 100, 32_000),
+    sessionLimits: {
+      maxBytes: int("SESSION_MAX_BYTES", DEFAULT_SESSION_MAX_BYTES, 8 * 1024, MAX_RECORD_BYTES),
+      maxParameters: int("SESSION_MAX_PARAMETERS", 50, 0, 200),
+      parameterMaxChars: int("SESSION_PARAMETER_MAX_CHARS", 1024, 16, 32_000),
+    },
     logCustomerText: flag(env.LOG_CUSTOMER_TEXT),
     localMode,
     generatedToken,

@@ -13,14 +13,15 @@ import { type Logger } from "pino";
 import { type BotRegistry } from "./bots/registry";
 import { bindLogger, lazyChildLoggerFactory } from "./observability/logger";
 import { type ServiceMetrics } from "./observability/metrics";
-import { toTurnRequest } from "./protocol/request";
+import { toTurnRequest, v1TurnId } from "./protocol/request";
 import { TURN_ROUTE } from "./protocol/types";
 import { normalizeEnumCase, turnRequestSchema, type ValidTurnBody } from "./protocol/requestSchema";
 import generatedTurnValidator from "./generated/turnRequestValidator";
 import { type SessionStore } from "./sessions/store";
 import { type TranscriptLimits } from "./engine/transcript";
 import { type HandoverSink } from "./handover/participantData";
-import { answerTurn, type TurnDependencies } from "./turn";
+import { answerTurn, capTurnInput, type TurnDependencies, type TurnLimits } from "./turn";
+import { connectionLimit, processOpenFileLimit, watchConnections } from "./connections";
 import { type UpstreamCaller } from "./upstream/client";
 import { verifyTokenHook } from "./verifyToken";
 
@@ -36,10 +37,19 @@ export interface ServerOptions {
   verifyTokenHeader: string;
   turnBudgetMs: number;
   bodyLimitBytes: number;
-  /** Longest a client may take to send a whole request; also bounds how long it may take to send headers. */
+  /** Longest a client may take to send a whole request; also bounds how long it may take to send headers or its first byte. */
   requestTimeoutMs: number;
+  /** Idle keep-alive connections are closed after this; longer than the load balancer's idle timeout. */
+  keepAliveTimeoutMs: number;
+  /** Most client connections (lowered to fit the open-file limit, `openFileLimit`). */
+  maxConnections: number;
+  /** The process's open-file limit; read from the process when not given (tests give one). */
+  openFileLimit?: number;
+  limits: TurnLimits;
   logCustomerText: boolean;
   now?: () => Date;
+  /** Monotonic milliseconds for the turn budget (tests inject one); `performance.now` by default. */
+  clock?: () => number;
   /** Calls the upstream agents of the bots that have some. */
   upstreams?: UpstreamCaller;
   /** Hand-over context: where it goes after the answer, and the transcript kept for it. */
@@ -100,9 +110,10 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     childLoggerFactory: lazyChildLoggerFactory,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
-    // Bounds for slow or stalled clients; the load balancer's idle timeout (60 s) stays below keepAliveTimeout.
+    // Bounds for slow or stalled clients; the load balancer's idle timeout stays below keepAliveTimeout (both are
+    // set from one figure in components/aws), so it never sends a request on a connection the service just closed.
     requestTimeout: options.requestTimeoutMs,
-    keepAliveTimeout: 65_000,
+    keepAliveTimeout: options.keepAliveTimeoutMs,
     // Node checks those timeouts only every 30 s by default; check often enough to honour them.
     http: {
       headersTimeout: options.requestTimeoutMs,
@@ -117,10 +128,19 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     // Fastify's own Ajv compiler would use, so starting the service loads and compiles no validator.
     schemaController: { compilersFactory: precompiledCompilers },
   });
+  watchConnections(app.server, {
+    limit: connectionLimit(options.maxConnections, options.openFileLimit ?? processOpenFileLimit()),
+    silentTimeoutMs: options.requestTimeoutMs,
+    metrics,
+    logger: options.logger,
+  });
+  const clock = options.clock ?? performance.now.bind(performance);
   const turnDeps: TurnDependencies = {
     store,
     metrics,
     budgetMs: options.turnBudgetMs,
+    limits: options.limits,
+    clock,
     ...(options.now ? { now: options.now } : {}),
     ...(options.upstreams ? { upstreams: options.upstreams } : {}),
     ...(options.handover ? { transcript: options.handover.transcript } : {}),
@@ -141,7 +161,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
 
   app.decorateRequest("startedAt", 0);
   app.addHook("onRequest", (request, _reply, done) => {
-    request.startedAt = performance.now();
+    request.startedAt = clock();
     done();
   });
 
@@ -207,8 +227,8 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       });
       metrics.inFlight.inc();
       try {
-        const result = await answerTurn(turn, resolution, turnDeps, request.startedAt, log);
-        const seconds = (performance.now() - request.startedAt) / 1000;
+        const result = await answerTurn(turn, v1TurnId(turn), resolution, turnDeps, request.startedAt, log);
+        const seconds = (clock() - request.startedAt) / 1000;
         metrics.observeTurn(result.bot, result.version, result.outcome, seconds);
         log.summary(
           {
@@ -219,11 +239,13 @@ export function buildServer(options: ServerOptions): FastifyInstance {
             errorCode: result.response.errorInfo?.errorCode,
             turn: result.turn,
             latencyMs: Math.round(seconds * 10_000) / 10,
-            ...(options.logCustomerText ? { customerText: turn.input.text } : {}),
+            // Only what the turn processed: text past the turn cap is never logged either.
+            ...(options.logCustomerText ? { customerText: capTurnInput(turn, options.limits.textMaxChars).request.input.text } : {}),
           },
           "turn",
         );
-        const sent = reply.type("application/json; charset=utf-8").send(result.response);
+        // A JSON string with a JSON content type is sent as is (the turn serialised it once, to store it too).
+        const sent = reply.type("application/json; charset=utf-8").send(result.responseJson ?? result.response);
         // Hand-over context is written after the answer is on its way, never delaying it (docs/handover-context.md).
         if (result.handover) options.handover?.sink.submit(result.handover, log);
         return sent;

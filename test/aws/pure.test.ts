@@ -154,9 +154,19 @@ describe("container definition", () => {
     user: "1000:1000",
     region: "eu-west-1",
     logGroupName: "logs",
-    environment: serviceEnvironment({ port: 8080, logLevel: "info", verifyTokenHeader: "verify-token", tableName: "t", region: "eu-west-1", turnBudgetMs: 5000 }),
+    environment: serviceEnvironment({
+      port: 8080,
+      logLevel: "info",
+      verifyTokenHeader: "verify-token",
+      tableName: "t",
+      region: "eu-west-1",
+      turnBudgetMs: 5000,
+      keepAliveTimeoutMs: 65_000,
+      maxConnections: 8192,
+    }),
     secrets: { VERIFY_TOKEN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:vt-AbCdEf" },
     stopTimeoutSeconds: 30,
+    openFiles: 9216,
   };
 
   it("sets the service's environment contract, with secrets only as references", () => {
@@ -169,12 +179,24 @@ describe("container definition", () => {
       SESSION_TABLE: "t",
       AWS_REGION: "eu-west-1",
       TURN_BUDGET_MS: "5000",
+      KEEP_ALIVE_TIMEOUT_MS: "65000",
+      MAX_CONNECTIONS: "8192",
     });
     expect(def.secrets).toEqual([{ name: "VERIFY_TOKEN", valueFrom: spec.secrets.VERIFY_TOKEN }]);
   });
 
   it("lets extras never override the hosting's variables", () => {
-    const env = serviceEnvironment({ port: 1, logLevel: "debug", verifyTokenHeader: "h", tableName: "t", region: "r", turnBudgetMs: 1, extra: { PORT: "9", FEATURE: "on" } });
+    const env = serviceEnvironment({
+      port: 1,
+      logLevel: "debug",
+      verifyTokenHeader: "h",
+      tableName: "t",
+      region: "r",
+      turnBudgetMs: 1,
+      keepAliveTimeoutMs: 2,
+      maxConnections: 3,
+      extra: { PORT: "9", FEATURE: "on" },
+    });
     expect(env.PORT).toBe("1");
     expect(env.FEATURE).toBe("on");
   });

@@ -120,6 +120,8 @@ describe("Service: task definition", () => {
       SESSION_TABLE: "va-sessions",
       TURN_BUDGET_MS: "6000",
       VERIFY_TOKEN_HEADER: "verify-token",
+      KEEP_ALIVE_TIMEOUT_MS: "65000",
+      MAX_CONNECTIONS: "8192",
     });
     expect(c.environment.map((e) => e.name)).not.toContain("VERIFY_TOKEN");
   });

@@ -44,6 +44,8 @@ describe("normalizeWords", () => {
     ["a@b.com", "a@b.com"],
     ["¿Sí?", "si"],
     ["...", ""],
+    ["- yes .", "yes"],
+    [".+-. . -+.", ""],
   ])("%j → %j", (input, expected) => {
     expect(normalizeWords(input)).toBe(expected);
   });

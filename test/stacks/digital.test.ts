@@ -25,7 +25,7 @@ interface Container {
 
 let run: StackRun;
 beforeAll(async () => {
-  run = await runStack("dev", { overrides: V2 });
+  run = await runStack("dev", { overrides: V2, pulumiStack: "dev-digital" });
 }, 60_000);
 
 test("creates the Digital Bot Connector integration pointing at the service's /digitalbotconnector base, with the verify token as its connection secret", async () => {

@@ -23,33 +23,34 @@ export function localizedWords(words: LocalizedWords | undefined, language: stri
   return words[language] ?? words[defaultLanguage] ?? [];
 }
 
-/** Case-, accent- and punctuation-insensitive form used to compare what a customer typed with expected words. */
+/** Characters trimmed from both ends of a normalised text: the separator space and edge punctuation. */
+function isEdge(code: number): boolean {
+  return code === 0x20 || code === 0x2e || code === 0x2b || code === 0x2d; // " " "." "+" "-"
+}
+
+/** The last text normalised and its result (see normalizeWords). */
+let lastText = "";
+let lastNormalized = "";
+
+/**
+ * Case-, accent- and punctuation-insensitive form used to compare what a customer typed with expected words.
+ * Linear in the text's length: every pass is a single scan (the ends are trimmed by index, because a regular
+ * expression such as `[.+-]+$` retries from every position of a long run of dots and costs its square).
+ */
 export function normalizeWords(text: string): string {
-  return text
+  // A turn normalises the customer's text at several steps (interrupts, skip words, choices, yes/no); the last
+  // result is kept so the text is scanned once per turn.
+  if (text === lastText) return lastNormalized;
+  const spaced = text
     .normalize("NFKD")
     .replace(/\p{M}/gu, "")
     .toLowerCase()
-    .replace(/[^\p{L}\p{N}@.+-]+/gu, " ")
-    .trim()
-    .replace(/^[.+-]+|[.+-]+$/g, "");
-}
-
-const normalizedLists = new WeakMap<object, Map<string, readonly string[]>>();
-
-/**
- * The words of a definition in one language, normalised; computed once per list and language, since
- * definitions do not change while the service runs and every turn compares against them.
- */
-export function normalizedWords(owner: object, language: string, compute: () => string[]): readonly string[] {
-  let byLanguage = normalizedLists.get(owner);
-  if (!byLanguage) {
-    byLanguage = new Map();
-    normalizedLists.set(owner, byLanguage);
-  }
-  let list = byLanguage.get(language);
-  if (!list) {
-    list = compute().map(normalizeWords);
-    byLanguage.set(language, list);
-  }
-  return list;
+    .replace(/[^\p{L}\p{N}@.+-]+/gu, " ");
+  let start = 0;
+  let end = spaced.length;
+  while (start < end && isEdge(spaced.charCodeAt(start))) start++;
+  while (end > start && isEdge(spaced.charCodeAt(end - 1))) end--;
+  lastText = text;
+  lastNormalized = spaced.slice(start, end);
+  return lastNormalized;
 }

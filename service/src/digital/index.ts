@@ -14,6 +14,7 @@ import { type ServiceMetrics } from "../observability/metrics";
 import { digitalBotManifest } from "../protocol/v2/manifest";
 import { type DigitalBotManifest } from "../protocol/v2/types";
 import { type SessionStore } from "../sessions/store";
+import { type TurnLimits } from "../turn";
 import { type UpstreamCaller } from "../upstream/client";
 import { createOutgoingMessagesApi, type OutgoingMessagesApi } from "../delivery/outgoing";
 import { DeliveryQueue } from "../delivery/queue";
@@ -30,7 +31,11 @@ export interface DigitalBotConnectorDeps {
   logCustomerText: boolean;
   verifyTokens: readonly string[];
   verifyTokenHeader: string;
+  /** The turn layer's limits (customer text, session parameters), as for v1. */
+  limits: TurnLimits;
   now?: () => Date;
+  /** Monotonic clock of the turn budget (the service's; tests inject one). */
+  budgetClock?: () => number;
   upstreams?: UpstreamCaller;
   transcript?: TranscriptLimits;
   handover?: HandoverSink;
@@ -75,7 +80,9 @@ export function createDigitalBotConnector(config: DigitalBotConnectorConfig, dep
     clock,
     instanceId: randomUUID(),
     logCustomerText: deps.logCustomerText,
+    limits: deps.limits,
     ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.budgetClock ? { budgetClock: deps.budgetClock } : {}),
     ...(deps.upstreams ? { upstreams: deps.upstreams } : {}),
     ...(deps.transcript ? { transcript: deps.transcript } : {}),
     ...(deps.handover ? { handover: deps.handover } : {}),

@@ -115,6 +115,8 @@ export class LaterSessionView implements SessionStore {
           version = await this.store.save(this.sessionId, withLater(state, { ...laterOf(state), pending }), {
             expectedVersion: base?.version,
             ttlSeconds: this.ttlSeconds,
+            // The turn layer's record (turn ids, last answer) goes with every write.
+            ...(base?.meta ? { meta: base.meta } : {}),
             signal,
           });
           marked = true;
@@ -147,7 +149,7 @@ export class LaterSessionView implements SessionStore {
       later = { ...(foreign ? { pending: foreign } : {}), ...(previous?.last ? { last: previous.last } : {}) };
     }
     const version = await this.store.save(sessionId, withLater(state, later), { ...options, expectedVersion });
-    this.latest = { state: withLater(state, later), version };
+    this.latest = { state: withLater(state, later), version, ...(options.meta ? { meta: options.meta } : {}) };
     return version;
   }
 
@@ -168,8 +170,12 @@ export class LaterSessionView implements SessionStore {
       if (!current || later?.pending?.messageId !== messageId) return true;
       try {
         const { pending: _done, ...rest } = later;
-        const version = await this.store.save(this.sessionId, withLater(current.state, rest), { expectedVersion: current.version, ttlSeconds: this.ttlSeconds });
-        this.latest = { state: withLater(current.state, rest), version };
+        const version = await this.store.save(this.sessionId, withLater(current.state, rest), {
+          expectedVersion: current.version,
+          ttlSeconds: this.ttlSeconds,
+          ...(current.meta ? { meta: current.meta } : {}),
+        });
+        this.latest = { state: withLater(current.state, rest), version, ...(current.meta ? { meta: current.meta } : {}) };
         return true;
       } catch {
         this.latest = undefined;

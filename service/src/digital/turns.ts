@@ -32,12 +32,12 @@ import { type TranscriptLimits } from "../engine/transcript";
 import { type HandoverSink } from "../handover/participantData";
 import { bindLogger, type TurnLogger } from "../observability/logger";
 import { type ServiceMetrics } from "../observability/metrics";
-import { toDigitalTurnRequest } from "../protocol/v2/request";
+import { toDigitalTurnRequest, turnKeyOf } from "../protocol/v2/request";
 import { type ValidDigitalMessageBody } from "../protocol/v2/requestSchema";
 import { toDigitalResponse, toOutgoingMessage, type SessionAddress } from "../protocol/v2/response";
 import { type IncomingMessageResponse } from "../protocol/v2/types";
 import { type SessionStore } from "../sessions/store";
-import { answerTurn, type TurnDependencies, type TurnResult } from "../turn";
+import { answerTurn, capTurnInput, type TurnDependencies, type TurnLimits, type TurnResult } from "../turn";
 import { type UpstreamCaller } from "../upstream/client";
 import { type DeliveryQueue } from "../delivery/queue";
 import { type LaterClock } from "./clock";
@@ -55,8 +55,12 @@ export interface DigitalTurnsOptions {
   clock: LaterClock;
   /** This service instance (task), named in the markers it writes. */
   instanceId: string;
+  /** The turn layer's limits (customer text, session parameters), as for v1. */
+  limits: TurnLimits;
   /** The engine's clock (answers such as dates); the service's `now` override. */
   now?: () => Date;
+  /** Monotonic clock of the turn budget (`performance.now` unless a test injects one; the same as the server's). */
+  budgetClock?: () => number;
   upstreams?: UpstreamCaller;
   transcript?: TranscriptLimits;
   handover?: HandoverSink;
@@ -126,7 +130,7 @@ export class DigitalTurns {
   async answer(body: ValidDigitalMessageBody, ctx: MessageContext): Promise<HttpAnswer> {
     const { registry, store, clock, digitalMetrics, config } = this.options;
     const receivedAt = clock.now();
-    const request = toDigitalTurnRequest(body);
+    const request = toDigitalTurnRequest(body, ctx.correlationId);
     const resolved = registry.resolve(request);
     // v2 names a bot by its manifest id, exactly (ids are case-sensitive): no lookup by name as v1 needs.
     const resolution: Resolution =
@@ -191,20 +195,25 @@ export class DigitalTurns {
       store: view,
       metrics: this.options.metrics,
       budgetMs: config.laterBudgetMs,
+      limits: this.options.limits,
       ...(this.options.now ? { now: this.options.now } : {}),
+      ...(this.options.budgetClock ? { clock: this.options.budgetClock } : {}),
       ...(this.options.upstreams ? { upstreams: this.options.upstreams } : {}),
       ...(this.options.transcript ? { transcript: this.options.transcript } : {}),
     };
-    const work = answerTurn(request, resolution, deps, ctx.startedAt, log);
+    // The turn layer's exactly-once key is the message's id: a retry of a turn answered at once gets its stored answer.
+    const work = answerTurn(request, turnKeyOf(body), resolution, deps, ctx.startedAt, log);
     const window = new AbortController();
     const first = await Promise.race([
       work.then((result) => ({ result })),
       clock.wait(config.replyWindowMs, "reply-window", window.signal).then(() => "window" as const),
     ]);
     window.abort();
-    if (first !== "window") return this.answeredNow(first.result, bot, ctx, log, request.input.text);
+    // Only what the turn processed is ever logged: text past the turn cap is dropped there too.
+    const processedText = capTurnInput(request, this.options.limits.textMaxChars).request.input.text;
+    if (first !== "window") return this.answeredNow(first.result, bot, ctx, log, processedText);
     // A turn that started saving inside the window is answered in the same call, however long the save takes.
-    if (view.committedToAnswerNow) return this.answeredNow(await work, bot, ctx, log, request.input.text);
+    if (view.committedToAnswerNow) return this.answeredNow(await work, bot, ctx, log, processedText);
 
     if (this.deferred.size >= config.maxDeferred) {
       digitalMetrics.messages.inc({ outcome: "over_limit" });
@@ -239,7 +248,7 @@ export class DigitalTurns {
       deadline,
       language,
       state: stored?.state,
-      customerText: request.input.text,
+      customerText: processedText,
       answered: ctx.answered,
       stop: new AbortController(),
       outcomeQueued: false,

@@ -76,8 +76,6 @@ export interface TurnOutcome {
   event: TurnEvent;
   /** Problems worth a log line, such as a slot value that fits no Genesys format. */
   warnings: string[];
-  /** True when the turn repeated a stored answer (a retried request) and nothing needs saving. */
-  replayed: boolean;
 }
 
 /** Payload of the quick reply that skips an optional question (the `__` prefix is reserved). */
@@ -115,11 +113,6 @@ export function systemMessage(def: BotDefinition, key: SystemMessageKey, languag
 
 function toVarValue(value: unknown): VarValue {
   return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : valueToText(value);
-}
-
-function turnKey(request: TurnRequest): string | undefined {
-  if (!request.correlationId) return undefined;
-  return JSON.stringify([request.correlationId, request.input.kind, request.input.text, request.input.payload ?? ""]);
 }
 
 class Turn {
@@ -442,11 +435,7 @@ export function runTurn(bot: RunnableBot, stored: SessionState | undefined, requ
 export function beginTurn(bot: RunnableBot, stored: SessionState | undefined, request: TurnRequest, ctx: EngineContext): TurnStep {
   const def = bot.definition;
   const language = chooseLanguage(request.languageCode, def.languages, def.defaultLanguage);
-  const key = turnKey(request);
   const resumable = stored && !stored.ended && stored.botId === def.id && stored.botVersion === def.version;
-  if (stored && key !== undefined && stored.lastTurn?.key === key) {
-    return { kind: "done", outcome: { state: stored, response: stored.lastTurn.reply as BotResponse, event: "replayed", warnings: [], replayed: true } };
-  }
   const state: SessionState = resumable ? { ...stored, vars: { ...stored.vars }, params: { ...stored.params } } : newState(bot, request, language);
   state.language = language;
   state.params = { ...state.params, ...request.parameters };
@@ -468,10 +457,8 @@ export function beginTurn(bot: RunnableBot, stored: SessionState | undefined, re
         },
       };
     }
-    if (key !== undefined) state.lastTurn = { key, reply: result };
-    else delete state.lastTurn;
     if (ctx.transcript) state.transcript = appendTranscript(state.transcript, request.input.text, result.replymessages, ctx.transcript);
-    return { kind: "done", outcome: { state, response: result, event, warnings: turn.warnings, replayed: false } };
+    return { kind: "done", outcome: { state, response: result, event, warnings: turn.warnings } };
   };
   const { response, event } = step(turn, request, resumable ? state.awaiting : undefined);
   return finish(response, event);

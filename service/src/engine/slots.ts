@@ -7,7 +7,8 @@ const DECIMAL = /^[+-]?\d+(\.\d+)?$/;
 const DURATION = /^-?P(?!$)(\d+D)?(T(?!$)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
-const CURRENCY = /^\s*([+-]?\d+(?:\.\d+)?)\s*[| ]\s*([A-Za-z]{3})\s*$/;
+// Applied to trimmed text; "\s*[| ]\s*" (two unbounded runs around one optional space) backtracked quadratically.
+const CURRENCY = /^([+-]?\d+(?:\.\d+)?)(?:\s*\|\s*|\s+)([A-Za-z]{3})$/;
 
 function scalar(type: SlotType, value: unknown): SlotValue | undefined {
   switch (type) {
@@ -69,7 +70,7 @@ function scalar(type: SlotType, value: unknown): SlotValue | undefined {
         if (DECIMAL.test(String(amount)) && /^[A-Za-z]{3}$/.test(String(code))) return { amount: String(amount), code: String(code).toUpperCase() };
         return undefined;
       }
-      const m = typeof value === "string" ? CURRENCY.exec(value) : null;
+      const m = typeof value === "string" ? CURRENCY.exec(value.trim()) : null;
       return m ? { amount: m[1] as string, code: (m[2] as string).toUpperCase() } : undefined;
     }
   }

@@ -23,8 +23,6 @@ export interface SessionState {
   turns: number;
   /** Set once the session ended (Complete or Failed); a later turn starts nothing new. */
   ended?: "Complete" | "Failed";
-  /** The last answered turn, so a retried request gets the same answer instead of a second step. */
-  lastTurn?: { key: string; reply: unknown };
   /** The last turns, for hand-over context; only kept while that feature is enabled. */
   transcript?: TranscriptEntry[];
 }

@@ -9,7 +9,18 @@ export type TurnOutcomeLabel =
   | "budget_exceeded"
   | "store_unavailable"
   | "conflict"
+  | "conversation_mismatch"
+  | "session_too_large"
   | "error";
+
+/** The limits counted by `botconnector_limits_reached_total` (docs/robustness.md). */
+export type LimitName =
+  | "turn_text"
+  | "session_parameters"
+  | "session_parameter_chars"
+  | "session_parameter_name"
+  | "session_transcript"
+  | "session_bytes";
 
 /** The service's Prometheus metrics, on a registry of their own (one per server, so tests stay apart). */
 export class ServiceMetrics {
@@ -48,6 +59,39 @@ export class ServiceMetrics {
   readonly sessionsEvicted = new Counter({
     name: "botconnector_sessions_evicted_total",
     help: "Sessions dropped by the memory store to stay under its size cap",
+    registers: [this.registry],
+  });
+  readonly limitsReached = new Counter({
+    name: "botconnector_limits_reached_total",
+    help: "Times a turn reached a limit and the service dropped, cut or refused something (docs/robustness.md), by limit",
+    labelNames: ["limit"] as const,
+    registers: [this.registry],
+  });
+  readonly turnsReplayed = new Counter({
+    name: "botconnector_turns_replayed_total",
+    help: "Turns answered with the answer already saved for them instead of running again: repeat (the same request again) or own_write (the turn's write landed but its answer was lost)",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  readonly conversationMismatches = new Counter({
+    name: "botconnector_session_conversation_mismatches_total",
+    help: "Turns refused because their botSessionId belongs to another genesysConversationId",
+    registers: [this.registry],
+  });
+  readonly openConnections = new Gauge({
+    name: "botconnector_open_connections",
+    help: "Client connections open right now",
+    registers: [this.registry],
+  });
+  readonly connectionLimit = new Gauge({
+    name: "botconnector_connection_limit",
+    help: "Most client connections the service keeps open (MAX_CONNECTIONS, lowered to fit the open-file limit)",
+    registers: [this.registry],
+  });
+  readonly connectionsClosed = new Counter({
+    name: "botconnector_connections_closed_total",
+    help: "Client connections the service closed itself: silent (no byte within REQUEST_TIMEOUT_MS) or refused (at the connection limit)",
+    labelNames: ["reason"] as const,
     registers: [this.registry],
   });
   readonly inFlight = new Gauge({

@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from "node:crypto";
 import { type ValidTurnBody } from "./requestSchema";
 import { type TurnInput, type TurnRequest } from "./types";
 
@@ -28,4 +29,16 @@ export function toTurnRequest(body: ValidTurnBody, correlationId: string | undef
     parameters: body.parameters ?? {},
     correlationId,
   };
+}
+
+/**
+ * The turn id of a v1 request (the turn layer stores it with the session's answer; a v2 adapter passes its
+ * `messageId`). With an `inin-correlation-id`, the same request sent again (same correlation id and the same
+ * input) has the same id, so it gets the answer already given; without one, the id is new for every request and
+ * only recognises the turn's own write after a lost answer.
+ */
+export function v1TurnId(request: TurnRequest): string {
+  if (!request.correlationId) return randomUUID();
+  const parts = [request.correlationId, request.input.kind, request.input.text, request.input.payload ?? ""];
+  return createHash("sha256").update(JSON.stringify(parts)).digest("base64url").slice(0, 32);
 }

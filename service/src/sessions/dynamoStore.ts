@@ -8,7 +8,17 @@ import {
   PutItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { type SessionState } from "../engine/state";
-import { type SaveOptions, SessionConflictError, type SessionStore, SessionStoreUnavailableError, type StoredSession } from "./store";
+import {
+  DEFAULT_SESSION_MAX_BYTES,
+  encodeSession,
+  MAX_RECORD_BYTES,
+  type SaveOptions,
+  SessionConflictError,
+  type SessionMeta,
+  type SessionStore,
+  SessionStoreUnavailableError,
+  type StoredSession,
+} from "./store";
 import { SESSION_TABLE } from "./tableSchema";
 
 export interface DynamoSessionStoreOptions {
@@ -22,6 +32,8 @@ export interface DynamoSessionStoreOptions {
    */
   clientConfig?: DynamoDBClientConfig;
   now?: () => number;
+  /** Largest serialised session (state and meta) written, in bytes (`SESSION_MAX_BYTES`, default 100 KiB). */
+  maxSessionBytes?: number;
 }
 
 export interface SdkTimeouts {
@@ -51,6 +63,14 @@ export function sdkTimeouts(turnBudgetMs: number): SdkTimeouts {
 const READINESS_KEY = "__readyz__";
 const K = SESSION_TABLE;
 const NAMES = { "#pk": K.partitionKey, "#ver": K.versionAttribute, "#state": K.stateAttribute, "#exp": K.ttlAttribute };
+const READ_NAMES = {
+  "#ver": K.versionAttribute,
+  "#state": K.stateAttribute,
+  "#exp": K.ttlAttribute,
+  "#ids": K.turnIdsAttribute,
+  "#answer": K.lastAnswerAttribute,
+  "#limits": K.limitsLoggedAttribute,
+};
 
 /**
  * Sessions in a DynamoDB table (`SESSION_STORE=dynamodb`). Per turn: one strongly consistent GetItem
@@ -64,10 +84,15 @@ export class DynamoSessionStore implements SessionStore {
   private readonly client: DynamoDBClient;
   private readonly tableName: string;
   private readonly now: () => number;
+  private readonly maxSessionBytes: number;
 
   constructor(options: DynamoSessionStoreOptions) {
     if (!options.tableName?.trim()) throw new Error("the DynamoDB session store needs a table name (SESSION_TABLE)");
     this.tableName = options.tableName.trim();
+    this.maxSessionBytes = options.maxSessionBytes ?? DEFAULT_SESSION_MAX_BYTES;
+    if (!(this.maxSessionBytes > 0 && this.maxSessionBytes <= MAX_RECORD_BYTES)) {
+      throw new Error(`maxSessionBytes must be from 1 to ${MAX_RECORD_BYTES} (DynamoDB items hold at most 400 KB), got ${this.maxSessionBytes}`);
+    }
     this.now = options.now ?? Date.now;
     const timeouts = sdkTimeouts(options.turnBudgetMs);
     this.client = new DynamoDBClient({
@@ -89,8 +114,8 @@ export class DynamoSessionStore implements SessionStore {
           TableName: this.tableName,
           Key: key(sessionId),
           ConsistentRead: true,
-          ProjectionExpression: "#ver, #state, #exp",
-          ExpressionAttributeNames: { "#ver": NAMES["#ver"], "#state": NAMES["#state"], "#exp": NAMES["#exp"] },
+          ProjectionExpression: Object.keys(READ_NAMES).join(", "),
+          ExpressionAttributeNames: READ_NAMES,
         }),
         { abortSignal },
       ),
@@ -104,7 +129,10 @@ export class DynamoSessionStore implements SessionStore {
     const json = item[K.stateAttribute]?.S;
     if (version === undefined || json === undefined) throw new SessionStoreUnavailableError("the stored session record is incomplete");
     try {
-      return { state: JSON.parse(json) as SessionState, version };
+      const stored: StoredSession = { state: JSON.parse(json) as SessionState, version };
+      const meta = metaOf(item);
+      if (meta) stored.meta = meta;
+      return stored;
     } catch (error) {
       throw new SessionStoreUnavailableError("the stored session record is not valid JSON", { cause: error });
     }
@@ -114,6 +142,7 @@ export class DynamoSessionStore implements SessionStore {
     if (!Number.isFinite(options.ttlSeconds) || options.ttlSeconds <= 0) {
       throw new RangeError(`ttlSeconds must be a positive number, got ${options.ttlSeconds}`);
     }
+    const stateJson = encodeSession(state, options.meta, this.maxSessionBytes);
     const nowMs = this.now();
     const nowSeconds = Math.floor(nowMs / 1000);
     const version = (options.expectedVersion ?? 0) + 1;
@@ -121,10 +150,14 @@ export class DynamoSessionStore implements SessionStore {
     const item: Record<string, AttributeValue> = {
       ...key(sessionId),
       [K.versionAttribute]: { N: String(version) },
-      [K.stateAttribute]: { S: JSON.stringify(state) },
+      [K.stateAttribute]: { S: stateJson },
       [K.ttlAttribute]: { N: String(nowSeconds + Math.ceil(options.ttlSeconds)) },
       [K.updatedAtAttribute]: { N: String(nowMs) },
     };
+    const meta = options.meta;
+    if (meta?.turnIds?.length) item[K.turnIdsAttribute] = { L: meta.turnIds.map((id) => ({ S: id })) };
+    if (meta?.lastAnswer !== undefined) item[K.lastAnswerAttribute] = { S: meta.lastAnswer };
+    if (meta?.limitsLogged?.length) item[K.limitsLoggedAttribute] = { SS: [...new Set(meta.limitsLogged)] };
     try {
       await this.call("write the session", options.signal, (abortSignal) =>
         this.client.send(
@@ -198,6 +231,14 @@ export class DynamoSessionStore implements SessionStore {
 
 function key(sessionId: string): Record<string, AttributeValue> {
   return { [K.partitionKey]: { S: sessionId } };
+}
+
+function metaOf(item: Record<string, AttributeValue>): SessionMeta | undefined {
+  const ids = item[K.turnIdsAttribute]?.L?.map((v) => v.S).filter((id): id is string => id !== undefined);
+  const answer = item[K.lastAnswerAttribute]?.S;
+  const limits = item[K.limitsLoggedAttribute]?.SS;
+  if (!ids && answer === undefined && !limits) return undefined;
+  return { ...(ids ? { turnIds: ids } : {}), ...(answer !== undefined ? { lastAnswer: answer } : {}), ...(limits ? { limitsLogged: limits } : {}) };
 }
 
 function numberOf(value: AttributeValue | undefined): number | undefined {

@@ -13,7 +13,11 @@ export interface SessionStoreHooks {
 export function createSessionStore(config: ServiceConfig, hooks: SessionStoreHooks = {}): SessionStore {
   switch (config.sessionStore) {
     case "memory":
-      return new MemorySessionStore({ maxSessions: config.maxSessions, ...(hooks.onEvict ? { onEvict: hooks.onEvict } : {}) });
+      return new MemorySessionStore({
+        maxSessions: config.maxSessions,
+        maxSessionBytes: config.sessionLimits.maxBytes,
+        ...(hooks.onEvict ? { onEvict: hooks.onEvict } : {}),
+      });
     case "dynamodb":
       if (!config.sessionTable) throw new Error("SESSION_TABLE must name the DynamoDB table when SESSION_STORE=dynamodb");
     {
@@ -21,7 +25,7 @@ export function createSessionStore(config: ServiceConfig, hooks: SessionStoreHoo
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { DynamoSessionStore } = require("./dynamoStore") as DynamoModule;
       // Region, endpoint (AWS_ENDPOINT_URL_DYNAMODB) and credentials come from the AWS SDK's own environment.
-      return new DynamoSessionStore({ tableName: config.sessionTable, turnBudgetMs: config.turnBudgetMs });
+      return new DynamoSessionStore({ tableName: config.sessionTable, turnBudgetMs: config.turnBudgetMs, maxSessionBytes: config.sessionLimits.maxBytes });
     }
   }
 }

@@ -1,9 +1,19 @@
 import { type SessionState } from "../engine/state";
-import { type SaveOptions, SessionConflictError, type SessionStore, type StoredSession } from "./store";
+import {
+  DEFAULT_SESSION_MAX_BYTES,
+  encodeSession,
+  type SaveOptions,
+  SessionConflictError,
+  type SessionMeta,
+  type SessionStore,
+  type StoredSession,
+} from "./store";
 
 interface Entry {
   /** Serialised, so callers never share (and mutate) the stored object. */
   json: string;
+  /** Frozen once stored (copied in), so it is handed out as is: no caller can change what is kept. */
+  meta: SessionMeta | undefined;
   version: number;
   expiresAt: number;
 }
@@ -14,6 +24,8 @@ export interface MemorySessionStoreOptions {
   now?: () => number;
   /** Called with the id of a session dropped to stay under maxSessions. */
   onEvict?: (sessionId: string) => void;
+  /** Largest serialised session (state and meta) kept, in bytes (default 100 KiB, as the DynamoDB store). */
+  maxSessionBytes?: number;
 }
 
 /**
@@ -24,6 +36,7 @@ export class MemorySessionStore implements SessionStore {
   readonly kind = "memory";
   private readonly entries = new Map<string, Entry>();
   private readonly maxSessions: number;
+  private readonly maxSessionBytes: number;
   private readonly now: () => number;
   private readonly onEvict: ((sessionId: string) => void) | undefined;
   private readonly sweeper: NodeJS.Timeout;
@@ -33,6 +46,7 @@ export class MemorySessionStore implements SessionStore {
     if (!Number.isInteger(this.maxSessions) || this.maxSessions < 1) {
       throw new Error(`maxSessions must be a positive integer, got ${String(options.maxSessions)}`);
     }
+    this.maxSessionBytes = options.maxSessionBytes ?? DEFAULT_SESSION_MAX_BYTES;
     this.now = options.now ?? Date.now;
     this.onEvict = options.onEvict;
     this.sweeper = setInterval(() => this.sweep(), 60_000);
@@ -49,15 +63,18 @@ export class MemorySessionStore implements SessionStore {
     // Re-insert to keep Map order = least recently used first.
     this.entries.delete(sessionId);
     this.entries.set(sessionId, entry);
-    return { state: JSON.parse(entry.json) as SessionState, version: entry.version };
+    const stored: StoredSession = { state: JSON.parse(entry.json) as SessionState, version: entry.version };
+    if (entry.meta !== undefined) stored.meta = entry.meta;
+    return stored;
   }
 
   async save(sessionId: string, state: SessionState, options: SaveOptions): Promise<number> {
     const current = this.live(sessionId);
     if ((current?.version ?? undefined) !== options.expectedVersion) throw new SessionConflictError(sessionId);
+    const json = encodeSession(state, options.meta, this.maxSessionBytes);
     const version = (current?.version ?? 0) + 1;
     this.entries.delete(sessionId);
-    this.entries.set(sessionId, { json: JSON.stringify(state), version, expiresAt: this.now() + options.ttlSeconds * 1000 });
+    this.entries.set(sessionId, { json, meta: options.meta && frozenCopy(options.meta), version, expiresAt: this.now() + options.ttlSeconds * 1000 });
     while (this.entries.size > this.maxSessions) {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);
@@ -91,4 +108,12 @@ export class MemorySessionStore implements SessionStore {
     }
     return entry;
   }
+}
+
+function frozenCopy(meta: SessionMeta): SessionMeta {
+  const copy: SessionMeta = {};
+  if (meta.turnIds) copy.turnIds = Object.freeze([...meta.turnIds]);
+  if (meta.lastAnswer !== undefined) copy.lastAnswer = meta.lastAnswer;
+  if (meta.limitsLogged) copy.limitsLogged = Object.freeze([...meta.limitsLogged]);
+  return Object.freeze(copy);
 }

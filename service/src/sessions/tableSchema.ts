@@ -10,6 +10,9 @@
  *   sessionId (S, partition key)  the Bot Connector `botSessionId`
  *   version   (N)                 incremented by every write; the conditional write compares it
  *   state     (S)                 the SessionState as JSON text
+ *   turnIds   (L of S, optional)  ids of the last turns saved (exactly-once outcomes)
+ *   lastAnswer (S, optional)      the answer sent for the last of them, as the JSON text sent
+ *   limitsLogged (SS, optional)   session limits already logged for this session
  *   expiresAt (N)                 epoch seconds; DynamoDB's TTL deletes the item some time after it,
  *                                 and the store treats an item past it as absent (TTL deletion lags)
  *   updatedAt (N)                 epoch milliseconds of the last write, for diagnostics
@@ -19,6 +22,9 @@ export const SESSION_TABLE = {
   partitionKeyType: "S",
   versionAttribute: "version",
   stateAttribute: "state",
+  turnIdsAttribute: "turnIds",
+  lastAnswerAttribute: "lastAnswer",
+  limitsLoggedAttribute: "limitsLogged",
   ttlAttribute: "expiresAt",
   updatedAtAttribute: "updatedAt",
   /** Tables are billed per request: session traffic follows conversations, not a provisioned rate. */
