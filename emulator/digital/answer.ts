@@ -5,14 +5,16 @@
  * from the service's code: the emulator is the check on the service.
  */
 import { type BotState, type ReplyMessage } from "../../service/src/protocol/types";
-import { ajv, deepestErrors, describeAjvError } from "../ajvErrors";
+import { ajv } from "../ajvErrors";
 import { type BotBinding } from "../botList";
-import { checkContent } from "../botConnector/response";
+import { checkAnswerBasics, checkContent, objectRequiredPerContentType, replyMessageSchema } from "../botConnector/response";
 import { type ResponseProblem } from "../botConnector/rules";
 import { checkSlotValue } from "../botConnector/slotValues";
 import { type FlowValue } from "../flow/expressions";
 import { digitalProblem } from "./rules";
 
+/** The content types of a Digital Bot Connector reply (docs/digital-bot-connector.md, "Reply messages"). */
+const CONTENT_TYPES = ["QuickReply", "Card", "Carousel", "Attachment"];
 const TEXT = { type: "string" } as const;
 const LABEL = { type: "string", minLength: 1 } as const;
 const cardAction = {
@@ -33,7 +35,7 @@ const content = {
   type: "object",
   required: ["contentType"],
   properties: {
-    contentType: { enum: ["QuickReply", "Card", "Carousel", "Attachment"] },
+    contentType: { enum: CONTENT_TYPES },
     quickReply: { type: "object", required: ["text", "payload"], properties: { text: LABEL, payload: LABEL, image: TEXT, action: { enum: ["Message"] } } },
     card,
     carousel: { type: "object", required: ["cards"], properties: { cards: { type: "array", minItems: 1, items: card } } },
@@ -51,22 +53,9 @@ const content = {
       },
     },
   },
-  allOf: [
-    { if: { required: ["contentType"], properties: { contentType: { const: "QuickReply" } } }, then: { required: ["quickReply"] } },
-    { if: { required: ["contentType"], properties: { contentType: { const: "Card" } } }, then: { required: ["card"] } },
-    { if: { required: ["contentType"], properties: { contentType: { const: "Carousel" } } }, then: { required: ["carousel"] } },
-    { if: { required: ["contentType"], properties: { contentType: { const: "Attachment" } } }, then: { required: ["attachment"] } },
-  ],
+  allOf: objectRequiredPerContentType(CONTENT_TYPES),
 } as const;
-const replyMessage = {
-  type: "object",
-  required: ["type"],
-  properties: { type: { enum: ["Text", "Structured"] }, text: TEXT, content: { type: "array", items: content } },
-  allOf: [
-    { if: { required: ["type"], properties: { type: { const: "Text" } } }, then: { required: ["text"] } },
-    { if: { required: ["type"], properties: { type: { const: "Structured" } } }, then: { required: ["content"], properties: { content: { type: "array", minItems: 1 } } } },
-  ],
-} as const;
+const replyMessage = replyMessageSchema(content);
 
 const checkShape = ajv.compile({
   type: "object",
@@ -84,8 +73,6 @@ const checkShape = ajv.compile({
     errorInfo: { type: "object" },
   },
 });
-
-const BOT_STATES: readonly BotState[] = ["MoreData", "Complete", "Failed"];
 
 /** An answer Genesys acts on. */
 export interface DigitalAnswer {
@@ -155,33 +142,13 @@ function checkEntities(entities: readonly EntityValue[], intent: string, context
 
 /** Checks an answer (or an outgoing message's answer fields) against the specification and the bound version. */
 export function checkDigitalAnswer(body: unknown, context: AnswerContext): DigitalAnswerCheck {
-  const warnings: string[] = [];
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    return { ok: false, problems: [digitalProblem("json", "(body)", `must be a JSON object, got ${Array.isArray(body) ? "a list" : JSON.stringify(body)}`)], warnings };
-  }
-  const record = body as Record<string, unknown>;
-  const problems: ResponseProblem[] = [];
-  if (!checkShape(record)) {
-    for (const e of deepestErrors(checkShape.errors ?? [])) {
-      const { path, message } = describeAjvError(e, "(body)");
-      problems.push(digitalProblem("shape", path, message));
-    }
-  }
-  const rawState = record.botState;
-  const botState = typeof rawState === "string" ? BOT_STATES.find((s) => s.toLowerCase() === rawState.toLowerCase()) : undefined;
-  if (typeof rawState === "string" && !botState) problems.push(digitalProblem("botState", "botState", `"${rawState}" is not a bot state (${BOT_STATES.join(", ")})`));
-  if (botState && botState !== rawState) warnings.push(`botState "${String(rawState)}": send the canonical "${botState}"`);
+  const { record, problems, warnings, botState } = checkAnswerBasics(body, checkShape, digitalProblem);
+  if (!record) return { ok: false, problems, warnings };
   if (record.replyMessages === undefined && Array.isArray(record.replymessages)) {
     warnings.push("replymessages (all lower case) is the Bot Connector v1 spelling; the Digital Bot Connector reads replyMessages, so these messages never reach the customer");
   }
   if (record.slotValues !== undefined) warnings.push("slotValues is v1's field; the Digital Bot Connector reads entities");
-
   const parameters = record.parameters;
-  if (parameters !== undefined && typeof parameters === "object" && parameters !== null && !Array.isArray(parameters)) {
-    for (const [key, value] of Object.entries(parameters)) {
-      if (typeof value !== "string") problems.push(digitalProblem("parameters", `parameters.${key}`, `is ${value === null ? "null" : typeof value} ${JSON.stringify(value)}; every value must be a string`));
-    }
-  }
   const shapeOk = problems.every((p) => p.rule !== "shape");
   const messages = shapeOk && Array.isArray(record.replyMessages) ? (record.replyMessages as ReplyMessage[]) : [];
   if (shapeOk) {

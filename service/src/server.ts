@@ -20,7 +20,7 @@ import generatedTurnValidator from "./generated/turnRequestValidator";
 import { type SessionStore } from "./sessions/store";
 import { type TranscriptLimits } from "./engine/transcript";
 import { type HandoverSink } from "./handover/participantData";
-import { answerTurn, capTurnInput, type TurnDependencies, type TurnLimits } from "./turn";
+import { answerTurn, capTurnInput, turnSummaryFields, type TurnDependencies, type TurnLimits } from "./turn";
 import { connectionLimit, processOpenFileLimit, watchConnections } from "./connections";
 import { type UpstreamCaller } from "./upstream/client";
 import { verifyTokenHook } from "./verifyToken";
@@ -232,13 +232,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
         metrics.observeTurn(result.bot, result.version, result.outcome, seconds);
         log.summary(
           {
-            outcome: result.outcome,
-            event: result.event,
-            botState: result.response.botState,
-            intent: result.response.intent,
-            errorCode: result.response.errorInfo?.errorCode,
-            turn: result.turn,
-            latencyMs: Math.round(seconds * 10_000) / 10,
+            ...turnSummaryFields(result, seconds),
             // Only what the turn processed: text past the turn cap is never logged either.
             ...(options.logCustomerText ? { customerText: capTurnInput(turn, options.limits.textMaxChars).request.input.text } : {}),
           },

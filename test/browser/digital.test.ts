@@ -15,7 +15,7 @@ import { EmulatorPlatform } from "../../emulator/digital/platform";
 import { readStackConfig } from "../../components/genesys/tooling/stackFile";
 import { synthStack } from "../../scripts/synth";
 import { SampleUpstreamAgent } from "../fixtures/upstreamAgent";
-import { ASSISTANT_TOKEN, DIGITAL_BOTS, holdNextAgentCall, SERVICE_CLIENT } from "../digital/harness";
+import { ASSISTANT_TOKEN, DIGITAL_BOTS, digitalServiceEnv, holdNextAgentCall, SERVICE_CLIENT } from "../digital/harness";
 import { startService, TOKEN, type TestService } from "../service/harness";
 import { ManualClock } from "../support/manualClock";
 
@@ -42,19 +42,7 @@ run("chat page in chromium: a reply that comes later (Digital Bot Connector)", (
   beforeAll(async () => {
     platform = await EmulatorPlatform.start({ client: SERVICE_CLIENT });
     agent = await SampleUpstreamAgent.start({ type: "bearer", token: ASSISTANT_TOKEN });
-    svc = await startService(
-      {
-        GENESYS_PROTOCOL: "v2",
-        GENESYS_CLIENT_ID: SERVICE_CLIENT.clientId,
-        GENESYS_CLIENT_SECRET: SERVICE_CLIENT.clientSecret,
-        GENESYS_API_BASE_URL: platform.url,
-        GENESYS_LOGIN_BASE_URL: platform.url,
-        BOTS_DIR: DIGITAL_BOTS,
-        ASSISTANT_AGENT_URL: agent.url,
-        ASSISTANT_AGENT_TOKEN: ASSISTANT_TOKEN,
-      },
-      { laterClock: clock },
-    );
+    svc = await startService(digitalServiceEnv(platform.url, agent.url), { laterClock: clock });
     const overrides = { ...protocolSynthOverrides("v2", readStackConfig(ROOT, "dev").config), "virtual-agent:genesysBotId": "acme-assistant" };
     const flowYaml = synthStack({ projectDir: ROOT, stack: "dev", botsDir: DIGITAL_BOTS, overrides }).files["architect-flow.yaml"];
     const { endpoint, manifest } = await connectDigital(svc.url, { "verify-token": TOKEN });

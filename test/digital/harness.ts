@@ -22,6 +22,18 @@ export const ASSISTANT_TOKEN = "assistant-agent-bearer-token-0123456789";
 /** The service's own OAuth client in the fake org: only the permission the outgoing API needs. */
 export const SERVICE_CLIENT = { clientId: "va-service-client", clientSecret: "va-service-secret-0123456789" };
 
+/** The service's environment for v2 against a Platform API at `platformUrl` (with the slow assistant bot, its agent). */
+export function digitalServiceEnv(platformUrl: string, agentUrl?: string): Record<string, string> {
+  return {
+    GENESYS_PROTOCOL: "v2",
+    GENESYS_CLIENT_ID: SERVICE_CLIENT.clientId,
+    GENESYS_CLIENT_SECRET: SERVICE_CLIENT.clientSecret,
+    GENESYS_API_BASE_URL: platformUrl,
+    GENESYS_LOGIN_BASE_URL: platformUrl,
+    ...(agentUrl ? { BOTS_DIR: DIGITAL_BOTS, ASSISTANT_AGENT_URL: agentUrl, ASSISTANT_AGENT_TOKEN: ASSISTANT_TOKEN } : {}),
+  };
+}
+
 export interface DigitalSetup {
   svc: TestService;
   platform: FakeGenesysPlatform;
@@ -51,15 +63,7 @@ export async function startDigital(
   const agent = shared ? shared.agent : options.bots === "assistant" ? await SampleUpstreamAgent.start({ type: "bearer", token: ASSISTANT_TOKEN }) : undefined;
   const clock = new ManualClock();
   const svc = await startService(
-    {
-      GENESYS_PROTOCOL: "v2",
-      GENESYS_CLIENT_ID: SERVICE_CLIENT.clientId,
-      GENESYS_CLIENT_SECRET: SERVICE_CLIENT.clientSecret,
-      GENESYS_API_BASE_URL: platform.url,
-      GENESYS_LOGIN_BASE_URL: platform.url,
-      ...(agent ? { BOTS_DIR: DIGITAL_BOTS, ASSISTANT_AGENT_URL: agent.url, ASSISTANT_AGENT_TOKEN: ASSISTANT_TOKEN } : {}),
-      ...options.env,
-    },
+    { ...digitalServiceEnv(platform.url, agent?.url), ...options.env },
     { laterClock: clock, ...options.overrides },
   );
   return {

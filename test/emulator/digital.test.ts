@@ -21,7 +21,7 @@ import { type Conversation } from "../../emulator/conversation";
 import { synthStack } from "../../scripts/synth";
 import { readStackConfig } from "../../components/genesys/tooling/stackFile";
 import { SampleUpstreamAgent } from "../fixtures/upstreamAgent";
-import { ASSISTANT_TOKEN, DIGITAL_BOTS, holdNextAgentCall, SERVICE_CLIENT } from "../digital/harness";
+import { ASSISTANT_TOKEN, DIGITAL_BOTS, digitalServiceEnv, holdNextAgentCall, SERVICE_CLIENT } from "../digital/harness";
 import { SAMPLE_BOTS, startService, TOKEN, type TestService } from "../service/harness";
 import { ManualClock } from "../support/manualClock";
 import { Chat, flowEvents, request, shown } from "./harness";
@@ -63,15 +63,7 @@ async function start(bots: "sample" | "assistant"): Promise<Setup> {
   const clock = new ManualClock();
   const botsDir = bots === "assistant" ? DIGITAL_BOTS : SAMPLE_BOTS;
   const svc = await startService(
-    {
-      GENESYS_PROTOCOL: "v2",
-      GENESYS_CLIENT_ID: SERVICE_CLIENT.clientId,
-      GENESYS_CLIENT_SECRET: SERVICE_CLIENT.clientSecret,
-      GENESYS_API_BASE_URL: platform.url,
-      GENESYS_LOGIN_BASE_URL: platform.url,
-      BOTS_DIR: botsDir,
-      ...(agent ? { ASSISTANT_AGENT_URL: agent.url, ASSISTANT_AGENT_TOKEN: ASSISTANT_TOKEN } : {}),
-    },
+    { ...digitalServiceEnv(platform.url, agent?.url), BOTS_DIR: botsDir },
     { laterClock: clock },
   );
   const { endpoint, manifest } = await connectDigital(svc.url, { "verify-token": TOKEN });

@@ -4,41 +4,20 @@
  */
 import { randomUUID } from "node:crypto";
 import { type FastifyInstance } from "fastify";
-import { type Logger } from "pino";
 import { buildBotList } from "../bots/botList";
-import { type BotRegistry } from "../bots/registry";
 import { type DigitalBotConnectorConfig } from "../config";
-import { type TranscriptLimits } from "../engine/transcript";
-import { type HandoverSink } from "../handover/participantData";
-import { type ServiceMetrics } from "../observability/metrics";
 import { digitalBotManifest } from "../protocol/v2/manifest";
 import { type DigitalBotManifest } from "../protocol/v2/types";
-import { type SessionStore } from "../sessions/store";
-import { type TurnLimits } from "../turn";
-import { type UpstreamCaller } from "../upstream/client";
 import { createOutgoingMessagesApi, type OutgoingMessagesApi } from "../delivery/outgoing";
 import { DeliveryQueue } from "../delivery/queue";
 import { systemClock, type LaterClock } from "./clock";
 import { DigitalMetrics } from "./metrics";
 import { registerDigitalBotConnector } from "./routes";
-import { DigitalTurns } from "./turns";
+import { DigitalTurns, type TurnServices } from "./turns";
 
-export interface DigitalBotConnectorDeps {
-  registry: BotRegistry;
-  store: SessionStore;
-  metrics: ServiceMetrics;
-  logger: Logger;
-  logCustomerText: boolean;
+export interface DigitalBotConnectorDeps extends TurnServices {
   verifyTokens: readonly string[];
   verifyTokenHeader: string;
-  /** The turn layer's limits (customer text, session parameters), as for v1. */
-  limits: TurnLimits;
-  now?: () => Date;
-  /** Monotonic clock of the turn budget (the service's; tests inject one). */
-  budgetClock?: () => number;
-  upstreams?: UpstreamCaller;
-  transcript?: TranscriptLimits;
-  handover?: HandoverSink;
   /** Replaces the time source of replies that come later (tests drive it). */
   clock?: LaterClock;
   /** The fetch used for the Platform API (tests wrap it). */
@@ -69,24 +48,8 @@ export function createDigitalBotConnector(config: DigitalBotConnectorConfig, dep
     serviceMetrics: deps.metrics,
     concurrency: config.deliveryConcurrency,
   });
-  const turns = new DigitalTurns({
-    registry: deps.registry,
-    store: deps.store,
-    metrics: deps.metrics,
-    digitalMetrics: metrics,
-    logger: deps.logger,
-    config,
-    deliveries,
-    clock,
-    instanceId: randomUUID(),
-    logCustomerText: deps.logCustomerText,
-    limits: deps.limits,
-    ...(deps.now ? { now: deps.now } : {}),
-    ...(deps.budgetClock ? { budgetClock: deps.budgetClock } : {}),
-    ...(deps.upstreams ? { upstreams: deps.upstreams } : {}),
-    ...(deps.transcript ? { transcript: deps.transcript } : {}),
-    ...(deps.handover ? { handover: deps.handover } : {}),
-  });
+  const { verifyTokens: _tokens, verifyTokenHeader: _header, clock: _clock, fetch: _fetch, outgoing: _outgoing, ...services } = deps;
+  const turns = new DigitalTurns({ ...services, digitalMetrics: metrics, config, deliveries, clock, instanceId: randomUUID() });
   return {
     manifest,
     turns,

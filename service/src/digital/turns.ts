@@ -37,26 +37,22 @@ import { type ValidDigitalMessageBody } from "../protocol/v2/requestSchema";
 import { toDigitalResponse, toOutgoingMessage, type SessionAddress } from "../protocol/v2/response";
 import { type IncomingMessageResponse } from "../protocol/v2/types";
 import { type SessionStore } from "../sessions/store";
-import { answerTurn, capTurnInput, type TurnDependencies, type TurnLimits, type TurnResult } from "../turn";
+import { answerTurn, capTurnInput, turnSummaryFields, type TurnDependencies, type TurnLimits, type TurnResult } from "../turn";
 import { type UpstreamCaller } from "../upstream/client";
 import { type DeliveryQueue } from "../delivery/queue";
 import { type LaterClock } from "./clock";
 import { type DigitalMetrics } from "./metrics";
 import { isLive, laterOf, LaterSessionView, type PendingLater } from "./sessionView";
 
-export interface DigitalTurnsOptions {
+/** What a v2 turn runs on that the v1 route has too (the service's bots, store, limits and collaborators). */
+export interface TurnServices {
   registry: BotRegistry;
   store: SessionStore;
   metrics: ServiceMetrics;
-  digitalMetrics: DigitalMetrics;
   logger: Logger;
-  config: DigitalBotConnectorConfig;
-  deliveries: DeliveryQueue;
-  clock: LaterClock;
-  /** This service instance (task), named in the markers it writes. */
-  instanceId: string;
   /** The turn layer's limits (customer text, session parameters), as for v1. */
   limits: TurnLimits;
+  logCustomerText: boolean;
   /** The engine's clock (answers such as dates); the service's `now` override. */
   now?: () => Date;
   /** Monotonic clock of the turn budget (`performance.now` unless a test injects one; the same as the server's). */
@@ -64,7 +60,15 @@ export interface DigitalTurnsOptions {
   upstreams?: UpstreamCaller;
   transcript?: TranscriptLimits;
   handover?: HandoverSink;
-  logCustomerText: boolean;
+}
+
+export interface DigitalTurnsOptions extends TurnServices {
+  digitalMetrics: DigitalMetrics;
+  config: DigitalBotConnectorConfig;
+  deliveries: DeliveryQueue;
+  clock: LaterClock;
+  /** This service instance (task), named in the markers it writes. */
+  instanceId: string;
 }
 
 /** What the route sends: v2's answer, or an error status (4xx is not retried by Genesys, 5xx is). */
@@ -309,14 +313,8 @@ export class DigitalTurns {
   private summary(log: TurnLogger, result: TurnResult, seconds: number, later: boolean, customerText: string): void {
     log.summary(
       {
-        outcome: result.outcome,
-        event: result.event,
-        botState: result.response.botState,
-        intent: result.response.intent,
-        errorCode: result.response.errorInfo?.errorCode,
-        turn: result.turn,
+        ...turnSummaryFields(result, seconds),
         later,
-        latencyMs: Math.round(seconds * 10_000) / 10,
         ...(this.options.logCustomerText ? { customerText } : {}),
       },
       "turn",
