@@ -519,6 +519,10 @@
     const protocol = state.info.protocol === "v2" ? "Digital Bot Connector" : "Bot Connector";
     document.querySelector("[data-testid=flow-name]").textContent = `${bot.flow.name} \u00b7 ${protocol}`;
     document.body.dataset.protocol = state.info.protocol || "v1";
+    $("calls-hint").textContent =
+      state.info.protocol === "v2"
+        ? "Each POST to the Bot Connector URI's /messages as Genesys sends it, and each outgoing message the bot sent later. Credential headers are masked."
+        : "Each POST to the Handle Utterance URI, as Genesys sends it. Credential headers are masked.";
     languageSelect.replaceChildren(...bot.flow.languages.map((lang) => el("option", { value: lang, selected: lang === bot.flow.defaultLanguage }, languageName(lang))));
     const fields = $("participant-data");
     fields.replaceChildren();

@@ -76,6 +76,7 @@ run("chat page in chromium: a reply that comes later (Digital Bot Connector)", (
     await page.goto(url + "/");
     await botMessage("What's your order number?").waitFor();
     await expect(page.getByTestId("flow-name").textContent()).resolves.toContain("Digital Bot Connector");
+    await expect(page.locator("#calls-hint").textContent()).resolves.toContain("outgoing message");
 
     const { slow, arrived } = holdNextAgentCall(agent);
     await page.getByTestId("composer-input").fill("where is A-12345?");
