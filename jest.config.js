@@ -12,7 +12,7 @@
  */
 
 /** Under test/: a folder (ending in /) or a file whose tests start real processes. */
-const PROCESS_TESTS = ["load/", "browser/", "package/", "robustness/exactlyOnce.test.ts", "service/shutdown.test.ts", "service/image.test.ts", "emulator/startLocal.test.ts"];
+const PROCESS_TESTS = ["load/", "browser/", "package/", "robustness/exactlyOnce.test.ts", "service/shutdown.test.ts", "service/image.test.ts", "emulator/startLocal.test.ts", "emulator/startLocalDigital.test.ts"];
 
 const shared = {
   testEnvironment: "node",
@@ -23,6 +23,7 @@ const shared = {
     "/node_modules/@secretlint/.+\\.js$": ["ts-jest", { tsconfig: { allowJs: true, module: "commonjs", target: "ES2022", esModuleInterop: true }, diagnostics: false }],
   },
   transformIgnorePatterns: ["/node_modules/(?!@secretlint/)"],
+  setupFilesAfterEnv: ["<rootDir>/test/support/fastCheck.ts"],
 };
 
 module.exports = {

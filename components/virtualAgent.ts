@@ -4,7 +4,7 @@ import { failOnProblems } from "./aws/validation";
 import { GenesysVirtualAgent } from "./genesys/virtualAgent";
 import { serviceFeatures, validateVirtualAgentArgs, type VirtualAgentArgs, wireHosting } from "./wiring";
 
-export { HANDOVER_CONTEXT_ENV, SERVICE_CLIENT_ENV, type VirtualAgentArgs, type VirtualAgentHostingArgs } from "./wiring";
+export { GENESYS_PROTOCOL_ENV, HANDOVER_CONTEXT_ENV, SERVICE_CLIENT_ENV, type VirtualAgentArgs, type VirtualAgentHostingArgs } from "./wiring";
 
 export const VIRTUAL_AGENT_STACK_TYPE = "virtual-agent:index:VirtualAgent";
 

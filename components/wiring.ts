@@ -10,6 +10,10 @@ import { type ServiceSecretsArgs } from "./aws/secrets";
 import { Problems } from "./aws/validation";
 import { type GenesysVirtualAgentArgs } from "./genesys/virtualAgent";
 import { isGenesysRegion } from "../service/src/genesys/regions";
+import { DIGITAL_ENDPOINTS } from "../service/src/protocol/v2/types";
+import { type GenesysProtocol } from "./genesys/botConnectorConfig";
+import { replyWindowFor } from "./genesys/flow/callDigitalBotConnector";
+import { DEFAULT_BOT_RESPONSE_TIMEOUT } from "./genesys/flow/description";
 
 /** The environment the service's own Genesys OAuth client reaches the container under (secrets, then plain). */
 export const SERVICE_CLIENT_ENV = {
@@ -20,6 +24,11 @@ export const SERVICE_CLIENT_ENV = {
 
 /** The service's switch for writing hand-over context to participant data (service/src/handover). */
 export const HANDOVER_CONTEXT_ENV = { name: "HANDOVER_CONTEXT", participantData: "participant-data" } as const;
+
+/** The service's protocol switch: v2 serves the Digital Bot Connector's routes and sends replies that come later. */
+export const GENESYS_PROTOCOL_ENV = { name: "GENESYS_PROTOCOL", digital: "v2", replyWindow: "DBC_REPLY_WINDOW_MS" } as const;
+
+
 
 type HostedServiceSettings = NonNullable<HostedServiceArgs["service"]>;
 
@@ -55,6 +64,10 @@ export interface ServiceFeatures {
   /** The org's region, for the service's OAuth client. */
   region: string | undefined;
   handoverContext: boolean;
+  /** The Genesys protocol: v2 turns on the service's Digital Bot Connector and forwards its routes. Default v1. */
+  protocol?: GenesysProtocol;
+  /** v2: the service's reply window (DBC_REPLY_WINDOW_MS), from the flow's Bot Response Timeout. */
+  replyWindowMs?: number;
 }
 
 /** What the Genesys side gives the hosting. */
@@ -74,15 +87,24 @@ export function serviceClientRegion(args: VirtualAgentArgs): string | undefined 
 
 /** The features the composition's arguments turn on in the service. */
 export function serviceFeatures(args: VirtualAgentArgs): ServiceFeatures {
-  return { region: serviceClientRegion(args), handoverContext: args.handoverContext ?? false };
+  const protocol = args.genesys.protocol ?? "v1";
+  return {
+    region: serviceClientRegion(args),
+    handoverContext: args.handoverContext ?? false,
+    protocol,
+    ...(protocol === "v2" ? { replyWindowMs: replyWindowFor(args.genesys.flow?.botResponseTimeout ?? DEFAULT_BOT_RESPONSE_TIMEOUT) } : {}),
+  };
 }
 
 /** The hosting's arguments completed with the Genesys side's outputs. */
 export function wireHosting(hosting: VirtualAgentHostingArgs, genesys: GenesysOutputsForHosting, features: ServiceFeatures): HostedServiceArgs {
   const client = genesys.serviceClient;
   const region = features.region;
+  const digital = features.protocol === "v2";
   return {
     ...hosting,
+    // The front door forwards exactly the protocol's routes.
+    ...(digital ? { endpoint: { ...hosting.endpoint, routes: DIGITAL_ENDPOINTS } } : {}),
     secrets: {
       ...hosting.secrets,
       verifyToken: genesys.verifyToken,
@@ -98,6 +120,8 @@ export function wireHosting(hosting: VirtualAgentHostingArgs, genesys: GenesysOu
         ...hosting.service?.environment,
         ...(client && region ? { [SERVICE_CLIENT_ENV.region]: region } : {}),
         ...(features.handoverContext ? { [HANDOVER_CONTEXT_ENV.name]: HANDOVER_CONTEXT_ENV.participantData } : {}),
+        ...(digital ? { [GENESYS_PROTOCOL_ENV.name]: GENESYS_PROTOCOL_ENV.digital } : {}),
+        ...(digital && features.replyWindowMs !== undefined ? { [GENESYS_PROTOCOL_ENV.replyWindow]: String(features.replyWindowMs) } : {}),
       },
     },
   };
@@ -117,6 +141,11 @@ export function validateVirtualAgentArgs(args: VirtualAgentArgs): Problems {
     `hosting.service.environment.${HANDOVER_CONTEXT_ENV.name}`,
     "comes from handoverContext; leave it out",
   );
+  problems.require(args.hosting.service?.environment?.[GENESYS_PROTOCOL_ENV.name] === undefined, `hosting.service.environment.${GENESYS_PROTOCOL_ENV.name}`, "comes from genesys.protocol; leave it out");
+  problems.require(args.hosting.endpoint?.routes === undefined, "hosting.endpoint.routes", "come from genesys.protocol; leave them out");
+  if (features.protocol === "v2" && !withClient) {
+    problems.add("genesys.serviceClient", "is required with genesys.protocol v2: the service sends replies that come later with that client (include digitalRepliesRole(...) among its roles)");
+  }
   if (withClient) {
     if (region === undefined) problems.add("genesysRegion", "is required with genesys.serviceClient: the service's OAuth client needs the org's region");
     else problems.require(isGenesysRegion(region), "genesysRegion", `"${region}" is not a Genesys Cloud region`);

@@ -18,8 +18,11 @@ export class ConversationEndedError extends Error {
   }
 }
 
-/** What the flow gets when it waits: the customer's input, its timeout (`fired` when a tester fired it early), or nothing because the customer left. */
-export type ReceiveResult = { kind: "input"; input: CustomerInput } | { kind: "timeout"; fired?: true } | { kind: "abandoned" };
+/**
+ * What the flow gets when it waits: the customer's input, the bot's own message (Digital Bot Connector replies that
+ * come later), its timeout (`fired` when a tester fired it early), or nothing because the customer left.
+ */
+export type ReceiveResult = { kind: "input"; input: CustomerInput } | { kind: "bot"; item: unknown } | { kind: "timeout"; fired?: true } | { kind: "abandoned" };
 
 export type ConversationStatus = "running" | "waiting" | "ended";
 
@@ -37,6 +40,8 @@ export class Conversation {
   customerMessages = 0;
   private readonly listeners = new Set<(event: EmulatorEvent) => void>();
   private readonly pending: Pending[] = [];
+  /** What the bot sent on its own (Digital Bot Connector replies that come later), not yet taken by the flow. */
+  private readonly fromBot: unknown[] = [];
   private current: Pending | undefined;
   private waiter: { resolve: (r: ReceiveResult) => void; timer: NodeJS.Timeout | undefined; followUp: boolean } | undefined;
   private abandoned = false;
@@ -81,12 +86,23 @@ export class Conversation {
   }
 
   /**
-   * The flow waits for the customer's next input, at most `timeoutMs` (none: no limit). `followUp`: the wait is
-   * a bot's Follow-up Response Timeout, which a tester may fire early (fireFollowUpTimeout).
+   * The bot sent a message on its own (through the outgoing messages API): the flow takes it when it next waits,
+   * before the customer's next message.
+   */
+  deliverFromBot(item: unknown): void {
+    if (this.status === "ended") return;
+    if (this.waiter) this.wake({ kind: "bot", item });
+    else this.fromBot.push(item);
+  }
+
+  /**
+   * The flow waits for the customer's next input (or the bot's own message), at most `timeoutMs` (none: no limit).
+   * `followUp`: the wait is a bot's Follow-up Response Timeout, which a tester may fire early (fireFollowUpTimeout).
    */
   receive(timeoutMs?: number, { followUp = false }: { followUp?: boolean } = {}): Promise<ReceiveResult> {
     this.settleCurrent(true);
     if (this.abandoned) return Promise.resolve({ kind: "abandoned" });
+    if (this.fromBot.length > 0) return Promise.resolve({ kind: "bot", item: this.fromBot.shift() });
     const next = this.pending.shift();
     if (next) {
       this.current = next;

@@ -3,7 +3,7 @@
  * bot's endpoint as the Bot Connector does, and serves a Messenger-like chat page and its HTTP API.
  *
  * API (JSON; errors are `{error, message}`):
- * - `GET  /api/info`: the flow, bot, languages, Messenger look and the channel rules of the default flow, and
+ * - `GET  /api/info`: the protocol (v1 or v2), the flow, bot, languages, Messenger look and the channel rules of the default flow, and
  *   the same for every flow it plays (`bots`, one per bot).
  * - `POST /api/conversations` `{bot?, language?, participantData?}` → 201 `{id, bot, status, language, events}`
  *   once the flow of that bot (default: the first) waits for the customer (with auto-start, after the welcome).
@@ -27,6 +27,8 @@ import { Conversations } from "./conversations";
 import { type CustomerInput } from "./events";
 import { type FlowModel } from "./flow/model";
 import { loadPlayableFlows, type PlayableFlow } from "./flows";
+import { type DigitalManifest } from "./digital/manifest";
+import { type EmulatorPlatform } from "./digital/platform";
 import { EventStreams, resumePoint } from "./sse";
 
 export interface EmulatorOptions {
@@ -34,12 +36,20 @@ export interface EmulatorOptions {
   flowYaml: string;
   /** Flows of other bots of the bot list (`npm start` renders the stack's flow once per bot); a conversation picks one by its bot id. */
   moreFlows?: FlowFile[];
-  /** The bot list (`bot-list.json`), parsed. */
-  botList: unknown;
+  /** The Bot Connector's bot list (`bot-list.json`), parsed; the Digital Bot Connector reads it from the bot instead (`digital`). */
+  botList?: unknown;
   /** File names for error messages. */
   sources?: { flow: string; botList: string };
-  /** The Bot Connector integration: the Handle Utterance URI and its credential fields. */
+  /**
+   * The integration: the Handle Utterance URI (v1), or the Bot Connector URI, the base of the bot's routes (v2), and
+   * the credential fields sent as headers.
+   */
   botConnector: BotConnectorEndpoint;
+  /**
+   * The Digital Bot Connector (v2): the manifest read from the bot (digital/manifest.ts), the emulator's Platform API
+   * that receives outgoing messages, and the integration's attachments option (default off).
+   */
+  digital?: { manifest: DigitalManifest; platform: EmulatorPlatform; attachments?: boolean };
   /** How long Genesys waits for the bot's answer (default 10 000 ms; Genesys's own value is unpublished). */
   botResponseTimeoutMs?: number;
   /** Replaces the flow's Follow-up Response Timeout (default: the flow's). */
@@ -133,12 +143,15 @@ function wasOffered(conversation: Conversation, type: "QuickReply" | "Button", p
 /** Loads the flow and the bot list (throwing FlowLoadError / BotListError with every problem) and builds the server. */
 export function createEmulator(options: EmulatorOptions): Emulator {
   const sources = options.sources ?? { flow: "architect-flow.yaml", botList: "bot-list.json" };
+  const digital = options.digital;
   const flows = loadPlayableFlows({
     files: [{ yaml: options.flowYaml, source: sources.flow }, ...(options.moreFlows ?? [])],
-    botList: parseBotList(options.botList, sources.botList),
-    botListSource: sources.botList,
+    botList: digital ? digital.manifest.botList : parseBotList(options.botList, sources.botList),
+    botListSource: digital ? `${options.botConnector.url}/bots` : sources.botList,
+    protocol: digital ? "v2" : "v1",
     runtime: {
       endpoint: options.botConnector,
+      ...(digital ? { digital: { platform: digital.platform, attachments: digital.attachments ?? false } } : {}),
       botResponseTimeoutMs: options.botResponseTimeoutMs ?? DEFAULT_BOT_RESPONSE_TIMEOUT_MS,
       ...(options.followUpTimeoutMs !== undefined ? { followUpTimeoutMs: options.followUpTimeoutMs } : {}),
       autoStart: options.autoStart ?? true,
@@ -160,6 +173,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     messenger: { botDisplayName: f.info.botDisplayName, primaryColor },
   });
   const info = {
+    /** v1: the Bot Connector; v2: the Digital Bot Connector. */
+    protocol: digital ? "v2" : "v1",
     ...describe(main),
     botConnectorUrl: options.botConnector.url,
     autoStart: main.runtime.autoStart,

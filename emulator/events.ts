@@ -7,6 +7,7 @@ import { type ChannelId, type ChannelNotice } from "./channels";
 import { type FlowValue } from "./flow/expressions";
 import { type CallOutcome, type HandleUtteranceRequest } from "./botConnector/caller";
 import { type ResponseProblem } from "./botConnector/rules";
+import { type IncomingMessageRequest as DigitalMessageRequest } from "../service/src/protocol/v2/types";
 
 /** The customer's input: typed text, or a click on a quick reply or a card button. */
 export type CustomerInput = { kind: "text"; text: string } | { kind: "button"; buttonType: "QuickReply" | "Button"; text: string; payload: string };
@@ -33,7 +34,9 @@ export type EventBody =
   | { type: "message"; origin: "bot" | "flow"; message: ReplyMessage; notices: Record<ChannelId, ChannelNotice[]> }
   | { type: "typing"; on: boolean }
   | { type: "flow"; event: FlowEvent }
-  | { type: "call"; correlationId: string; headers: Record<string, string>; request: HandleUtteranceRequest; outcome: CallOutcome; durationMs: number }
+  | { type: "call"; correlationId: string; headers: Record<string, string>; request: HandleUtteranceRequest | DigitalMessageRequest; outcome: CallOutcome; durationMs: number }
+  /** A message the bot sent through the outgoing messages API (Digital Bot Connector), and what the API answered. */
+  | { type: "outgoing"; status: number; body: unknown; problems?: ResponseProblem[] }
   | { type: "warning"; message: string }
   | { type: "ended"; reason: EndReason };
 

@@ -33,6 +33,8 @@ export interface PlayableFlowsOptions {
   botListSource: string;
   /** Everything of the runtime but the flow and its bindings (the same for every flow). */
   runtime: Omit<FlowRuntime, "flow" | "bindings">;
+  /** The protocol the emulator plays: every flow's bot actions must call it (v1 Call Bot Connector, v2 Call Digital Bot Connector). */
+  protocol?: "v1" | "v2";
   /** The Messenger's name for the bot of the first flow (the stack's bot); the others show their own name. */
   botDisplayName?: string;
 }
@@ -44,6 +46,14 @@ export function loadPlayableFlows(options: PlayableFlowsOptions): PlayableFlow[]
     const flow = loadFlow(file.yaml, file.source);
     const bindings = bindFlowToBotList(flow, options.botList, file.source);
     const actions = allActions(flow.actions).filter((a): a is CallBotConnectorAction => a.type === "callBotConnector");
+    const digital = (options.protocol ?? "v1") === "v2";
+    if (actions.some((a) => (a.digital !== undefined) !== digital)) {
+      throw new FlowLoadError(file.source, [
+        digital
+          ? "the flow calls the Bot Connector (v1), but the emulator plays the Digital Bot Connector (v2); render the flow with genesysProtocol v2"
+          : "the flow calls the Digital Bot Connector (v2); play it with LOCAL_PROTOCOL=v2 (the emulator then reads the manifest and serves its Platform API)",
+      ]);
+    }
     const first = actions[0] ? bindings.get(actions[0]) : undefined;
     const botId = first?.bot.id ?? flow.name;
     const twin = flows.find((f) => f.botId === botId);

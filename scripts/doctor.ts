@@ -32,16 +32,18 @@ export function loadSettings(projectDir: string, stack: string): GenesysSettings
 
 /** Runs every check of a stack against the org behind `api`. */
 export async function runDoctor(api: PlatformApi, settings: GenesysSettings, stack: string): Promise<Finding[]> {
-  const facts = await gatherOrgFacts(api, settings.botConnector);
+  const facts = await gatherOrgFacts(api, settings.botConnector, settings.protocol);
   return diagnose(
     {
       stack,
+      protocol: settings.protocol,
       type: settings.botConnector,
       permissions: requiredPermissions({
         createQueue: !settings.queue.existing,
         serviceClient: serviceClientRoles(settings).length > 0,
         rolesByName: settings.serviceClient?.roles.some((r) => r.name !== undefined) ?? false,
         customRole: settings.handoverContext,
+        digital: settings.protocol === "v2",
       }),
     },
     facts,

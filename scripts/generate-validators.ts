@@ -8,6 +8,7 @@ import path from "node:path";
 import Ajv, { type Options } from "ajv";
 import standaloneCode from "ajv/dist/standalone";
 import { turnRequestSchema } from "../service/src/protocol/requestSchema";
+import { digitalMessageRequestSchema } from "../service/src/protocol/v2/requestSchema";
 
 const ROOT = path.join(__dirname, "..");
 const OUT = path.join(ROOT, "service", "src", "generated");
@@ -32,6 +33,13 @@ export const VALIDATORS: ReadonlyArray<{ file: string; source: string; schema: (
     source: "service/src/protocol/requestSchema.ts (turnRequestSchema)",
     schema: () => turnRequestSchema,
     // What Fastify would compile the route schema with: defaults applied, scalars coerced.
+    options: { allErrors: false, coerceTypes: "array", useDefaults: true, removeAdditional: false, strict: false },
+  },
+  {
+    file: "digitalMessageRequestValidator.ts",
+    source: "service/src/protocol/v2/requestSchema.ts (digitalMessageRequestSchema)",
+    schema: () => digitalMessageRequestSchema,
+    // The same options as the v1 turn body, so shared fragments behave the same on both protocols.
     options: { allErrors: false, coerceTypes: "array", useDefaults: true, removeAdditional: false, strict: false },
   },
 ];

@@ -6,7 +6,8 @@
  */
 import path from "node:path";
 import { resolveBotChoice } from "../components/genesys/plan";
-import { BOT_LIST_FILE, FLOW_FILE } from "../emulator/artifacts";
+import { FLOW_FILE } from "../emulator/artifacts";
+import { BOT_LIST_FILES } from "../components/genesys/tooling/synth";
 import { type GenesysSettings } from "../stacks/settings/genesys";
 import { stackOutDir } from "./paths";
 import { displayPath, readSynthSource, renderSynthSource, SynthError, writeFiles } from "./synth";
@@ -34,7 +35,7 @@ export interface LocalStack {
   choiceProblem?: string;
 }
 
-export function renderLocalStack(options: { projectDir: string; stack: string; botsDir: string; env: NodeJS.ProcessEnv }): LocalStack {
+export function renderLocalStack(options: { projectDir: string; stack: string; botsDir: string; env: NodeJS.ProcessEnv; overrides?: Record<string, unknown> }): LocalStack {
   const source = readSynthSource(options);
   const { settings, definitions } = source;
   if (settings.flow.callBotConnectorTemplateFile) {
@@ -52,6 +53,8 @@ export function renderLocalStack(options: { projectDir: string; stack: string; b
     choiceProblem = err.message;
   }
   const first = "definition" in chosen ? chosen.definition.id : undefined;
+  // v1: the bot list the stack pushes; v2: the manifest the service serves (the emulator reads it from the service).
+  const listFile = BOT_LIST_FILES[settings.protocol];
   const ids = [...new Set(definitions.map((d) => d.id))].sort((a, b) => Number(b === first) - Number(a === first) || a.localeCompare(b));
 
   const files: Record<string, string> = {};
@@ -63,7 +66,7 @@ export function renderLocalStack(options: { projectDir: string; stack: string; b
     if ("definition" in played) bots.push(`${id} ${played.definition.version} (${played.definition.languages.join(", ")})`);
     const output = renderSynthSource(source, choice);
     files[localFlowFile(id)] = output.files["architect-flow.yaml"];
-    files[BOT_LIST_FILE] = output.files["bot-list.json"];
+    files[listFile] = output.files[listFile] as string;
   }
   const dir = stackOutDir(options.env, options.stack, options.botsDir);
   writeFiles(dir, files);
@@ -73,7 +76,7 @@ export function renderLocalStack(options: { projectDir: string; stack: string; b
     dir,
     settings,
     flowFiles: new Map(ids.map((id) => [id, path.join(dir, localFlowFile(id))])),
-    botListFile: path.join(dir, BOT_LIST_FILE),
+    botListFile: path.join(dir, listFile),
     bots,
     ...(choiceProblem ? { choiceProblem } : {}),
   };

@@ -1,7 +1,8 @@
 /**
  * `npm run synth -- <stack>`: renders, without credentials, what the stack would send to Genesys Cloud into
- * `out/<stack>/`: `architect-flow.yaml` (names substituted as the Flow resource does), `bot-list.json` and
- * `summary.md`. Deterministic, so a pull request shows the conversational change as a diff.
+ * `out/<stack>/`: `architect-flow.yaml` (names substituted as the Flow resource does), the bot list
+ * (`bot-list.json`; with genesysProtocol v2 `bots.json`, the manifest the service serves) and `summary.md`.
+ * Deterministic, so a pull request shows the conversational change as a diff.
  *
  * Environment: BOTS_DIR (default service/bots; another folder's files go to `out/<stack>@<folder>/`),
  * SYNTH_OUT_DIR (default out).
@@ -28,6 +29,8 @@ export interface SynthOptions {
   projectDir: string;
   stack: string;
   botsDir: string;
+  /** Config values that replace the stack file's (`npm start` plays a stack with another protocol). */
+  overrides?: Record<string, unknown>;
 }
 
 /** A stack's Genesys settings and the bot definitions: what every rendering of the stack starts from. */
@@ -44,7 +47,7 @@ export interface SynthSource {
 /** Reads the stack's config and the bot definitions; SynthError names every setting that is wrong. */
 export function readSynthSource(options: SynthOptions): SynthSource {
   const stackFile = readStackConfig(options.projectDir, options.stack);
-  const { settings, problems } = parseGenesysSettings(stackFile.config, { stack: options.stack });
+  const { settings, problems } = parseGenesysSettings({ ...stackFile.config, ...options.overrides }, { stack: options.stack });
   if (!settings) {
     throw new SynthError(`the Genesys settings of stack "${options.stack}" (${path.relative(options.projectDir, stackFile.file)}) are not valid:\n${formatProblems(problems)}`);
   }

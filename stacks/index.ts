@@ -91,7 +91,9 @@ function virtualAgentStack() {
 
   return {
     serviceUrl: agent.serviceUrl,
-    handleUtteranceUri: agent.handleUtteranceUri,
+    genesysProtocol: settings.genesys.protocol,
+    // The integration's URI under its protocol's name: v1 calls it the Handle Utterance URI, v2 the Bot Connector URI.
+    ...(settings.genesys.protocol === "v2" ? { botConnectorUri: agent.genesys.uri } : { handleUtteranceUri: agent.handleUtteranceUri }),
     endpointMode: agent.hosting.endpoint.mode,
     integrationId: agent.integrationId,
     flowId: agent.flowId,

@@ -24,8 +24,9 @@
  *   reach ALBs through VPC link v2) needs an account-wide CloudWatch role for its logs, a deployment
  *   resource to redeploy, and costs more; CloudFront's default certificate accepts TLS 1.0.
  *
- * In both modes only `POST /botconnector/messages` is forwarded to the service; `/healthz`, `/readyz` and
- * `/metrics` are reachable only by the load balancer's health checks from inside the VPC.
+ * In both modes only the protocol's routes are forwarded to the service (`routes`: the Bot Connector's
+ * `POST /botconnector/messages`, or the Digital Bot Connector's three routes under `/digitalbotconnector`);
+ * `/healthz`, `/readyz` and `/metrics` are reachable only by the load balancer's health checks from inside the VPC.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -39,6 +40,18 @@ export const LOAD_BALANCER_TYPE = "virtual-agent:aws:LoadBalancer";
 
 /** The Bot Connector Handle Utterance path the service answers (ARCHITECTURE.md); the integration appends it to `url`. */
 export const BOT_CONNECTOR_PATH = TURN_ROUTE;
+
+/** A route the front door forwards to the service: a method and a path, `{name}` standing for one path segment. */
+export interface EndpointRoute {
+  method: "GET" | "POST";
+  path: string;
+}
+
+/** The Bot Connector's one route; the Digital Bot Connector's are DIGITAL_ENDPOINTS. */
+export const BOT_CONNECTOR_ROUTES: readonly EndpointRoute[] = [{ method: "POST", path: BOT_CONNECTOR_PATH }];
+
+/** `/a/{id}` → `/a/*`: an ALB path pattern (its `*` may match more than one segment; the service checks the rest). */
+const albPattern = (path: string) => path.replace(/\{[^/}]+\}/g, "*");
 /** The liveness path the target group checks. */
 export const HEALTH_CHECK_PATH = "/healthz";
 /** TLS 1.3 and 1.2 only, forward-secret ciphers; the provider's default policy would still allow TLS 1.0. */
@@ -86,6 +99,11 @@ export interface LoadBalancerArgs {
   throttling?: { ratePerSecond: number; burst: number };
   /** Without a domain: retention of the API access log in days (default 30). */
   apiAccessLogRetentionDays?: number;
+  /**
+   * The routes forwarded to the service, and only these (default: the Bot Connector's `POST /botconnector/messages`;
+   * the Digital Bot Connector's are its three routes under `/digitalbotconnector`).
+   */
+  routes?: readonly EndpointRoute[];
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
@@ -131,6 +149,10 @@ export function validateLoadBalancerArgs(args: LoadBalancerArgs, problems = new 
   if (args.throttling) {
     problems.require(args.throttling.ratePerSecond > 0, "throttling.ratePerSecond", "must be positive");
     checkInteger(problems, "throttling.burst", args.throttling.burst, 1, 5000);
+  }
+  if (args.routes !== undefined) {
+    problems.require(args.routes.length > 0 && args.routes.length <= 10, "routes", "must list 1 to 10 routes");
+    args.routes.forEach((r, i) => problems.require(/^\/[A-Za-z0-9/_{}.-]*$/.test(r.path) && ["GET", "POST"].includes(r.method), `routes[${i}]`, `"${r.method} ${r.path}" is not a GET or POST of an absolute path`));
   }
   if (args.apiAccessLogRetentionDays !== undefined) {
     problems.require(LOG_RETENTION_DAYS.includes(args.apiAccessLogRetentionDays), "apiAccessLogRetentionDays", `must be one of ${LOG_RETENTION_DAYS.join(", ")}`);
@@ -221,7 +243,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
       parent,
     );
 
-    let turnsRule: aws.lb.ListenerRule;
+    const routes = args.routes ?? BOT_CONNECTOR_ROUTES;
+    let turnsRules: aws.lb.ListenerRule[];
     if (domain) {
       this.openToInternetOrRanges(name, args.allowedSourceCidrs);
       const certificateArn = domain.certificateArn ?? this.issueCertificate(name, domain.name, domain.hostedZoneId!, args.tags);
@@ -238,7 +261,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
         },
         parent,
       );
-      turnsRule = this.forwardTurns(name, https);
+      turnsRules = this.forwardTurns(name, https, routes);
       new aws.lb.Listener(
         `${name}-http`,
         {
@@ -265,8 +288,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
       this.url = pulumi.output(`https://${domain.name}`);
       this.apiId = undefined;
     } else {
-      const front = this.apiGatewayFront(name, args);
-      turnsRule = front.turnsRule;
+      const front = this.apiGatewayFront(name, args, routes);
+      turnsRules = front.turnsRules;
       this.url = front.url;
       this.apiId = front.apiId;
     }
@@ -274,7 +297,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
     this.dnsName = this.loadBalancer.dnsName;
     this.securityGroupId = this.securityGroup.id;
     // ECS refuses a target group no listener uses yet: consumers of this ARN wait for the forwarding rule.
-    this.targetGroupArn = pulumi.all([this.targetGroup.arn, turnsRule.arn]).apply(([arn]) => arn);
+    this.targetGroupArn = pulumi.all([this.targetGroup.arn, ...turnsRules.map((r) => r.arn)]).apply(([arn]) => arn as string);
     this.targetGroupArnSuffix = this.targetGroup.arnSuffix;
     this.loadBalancerArnSuffix = this.loadBalancer.arnSuffix;
     this.registerOutputs({
@@ -351,23 +374,28 @@ export class LoadBalancer extends pulumi.ComponentResource {
   }
 
   /** The one forwarding rule: Bot Connector turns. Everything else gets the listener's 404. */
-  private forwardTurns(name: string, listener: aws.lb.Listener): aws.lb.ListenerRule {
-    return new aws.lb.ListenerRule(
-      `${name}-turns`,
-      {
-        listenerArn: listener.arn,
-        priority: 10,
-        conditions: [{ pathPattern: { values: [BOT_CONNECTOR_PATH] } }, { httpRequestMethod: { values: ["POST"] } }],
-        actions: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
-      },
-      { parent: this },
+  /** One listener rule per route (the first keeps the Bot Connector's name and priority); everything else is 404. */
+  private forwardTurns(name: string, listener: aws.lb.Listener, routes: readonly EndpointRoute[]): aws.lb.ListenerRule[] {
+    return routes.map(
+      (route, i) =>
+        new aws.lb.ListenerRule(
+          i === 0 ? `${name}-turns` : `${name}-turns-${i + 1}`,
+          {
+            listenerArn: listener.arn,
+            priority: 10 + i,
+            conditions: [{ pathPattern: { values: [albPattern(route.path)] } }, { httpRequestMethod: { values: [route.method] } }],
+            actions: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+          },
+          { parent: this },
+        ),
     );
   }
 
   private apiGatewayFront(
     name: string,
     args: LoadBalancerArgs,
-  ): { url: pulumi.Output<string>; apiId: pulumi.Output<string>; turnsRule: aws.lb.ListenerRule } {
+    routes: readonly EndpointRoute[],
+  ): { url: pulumi.Output<string>; apiId: pulumi.Output<string>; turnsRules: aws.lb.ListenerRule[] } {
     const parent = { parent: this };
     const tags = (suffix: string) => childTags(args.tags, `${name}-${suffix}`);
 
@@ -406,7 +434,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
       { loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: "HTTP", defaultActions: [notFound()], tags: tags("http") },
       parent,
     );
-    const turnsRule = this.forwardTurns(name, listener);
+    const turnsRules = this.forwardTurns(name, listener, routes);
 
     const link = new aws.apigatewayv2.VpcLink(`${name}-vpclink`, { subnetIds: args.privateSubnetIds, securityGroupIds: [linkSg.id], tags: tags("vpclink") }, parent);
     const api = new aws.apigatewayv2.Api(
@@ -419,7 +447,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
       {
         apiId: api.id,
         integrationType: "HTTP_PROXY",
-        integrationMethod: "POST",
+        // Only POST routes keep the integration POST-only; the Digital Bot Connector's GETs pass their method through.
+        integrationMethod: routes.every((r) => r.method === "POST") ? "POST" : "ANY",
         connectionType: "VPC_LINK",
         connectionId: link.id,
         // For a private integration with an ALB, the URI is the listener's ARN.
@@ -429,10 +458,13 @@ export class LoadBalancer extends pulumi.ComponentResource {
       },
       parent,
     );
-    new aws.apigatewayv2.Route(
-      `${name}-route`,
-      { apiId: api.id, routeKey: `POST ${BOT_CONNECTOR_PATH}`, target: pulumi.interpolate`integrations/${integration.id}` },
-      parent,
+    routes.forEach(
+      (route, i) =>
+        new aws.apigatewayv2.Route(
+          i === 0 ? `${name}-route` : `${name}-route-${i + 1}`,
+          { apiId: api.id, routeKey: `${route.method} ${route.path}`, target: pulumi.interpolate`integrations/${integration.id}` },
+          parent,
+        ),
     );
     const accessLogs = new aws.cloudwatch.LogGroup(
       `${name}-api-logs`,
@@ -468,7 +500,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
       },
       parent,
     );
-    return { url: api.apiEndpoint, apiId: api.id, turnsRule };
+    return { url: api.apiEndpoint, apiId: api.id, turnsRules };
   }
 }
 

@@ -2,7 +2,7 @@ import * as genesyscloud from "@pulumi/genesyscloud";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { checkInteger, failOnProblems, isKnown, Problems } from "../aws/validation";
-import { HEADER_NAME, handleUtteranceUri, integrationProperties, typeSettingsProblems, type BotConnectorTypeSettings } from "./botConnectorConfig";
+import { connectorUri, type GenesysProtocol, GENESYS_PROTOCOLS, HEADER_NAME, integrationProperties, typeSettingsProblems, type BotConnectorTypeSettings } from "./botConnectorConfig";
 
 export const BOT_CONNECTOR_TYPE = "virtual-agent:genesys:BotConnector";
 
@@ -11,9 +11,14 @@ export interface BotConnectorArgs {
   integrationName: pulumi.Input<string>;
   /** Notes shown on the integration. Default: a line naming the service URL's purpose. */
   notes?: pulumi.Input<string>;
-  /** HTTPS base URL of the endpoint service; the Handle Utterance URI is this plus `/botconnector/messages`. */
+  /** HTTPS base URL of the endpoint service; the integration's URI is this plus `/botconnector/messages` (v1) or `/digitalbotconnector` (v2). */
   serviceUrl: pulumi.Input<string>;
-  /** The integration type's unconfirmed wiring (type id, URI property key, credential slot and type). */
+  /**
+   * `v1` (default): the Genesys Bot Connector, whose Handle Utterance URI receives each turn. `v2`: the Genesys Digital
+   * Bot Connector, whose Bot Connector URI is the base of the service's `/bots` and `/messages` routes.
+   */
+  protocol?: GenesysProtocol;
+  /** The integration type's unconfirmed wiring (type id, the protocol's URI property key, credential slot and type). */
   type: BotConnectorTypeSettings;
   /**
    * Header Genesys sends the verify token in (the credential field's name). Must equal the service's
@@ -31,14 +36,19 @@ export interface BotConnectorArgs {
 }
 
 /**
- * The Genesys Bot Connector integration, enabled and pointing at the service, with its verify token held in an
- * integration credential (Genesys sends each credential field as an HTTP header on every call).
+ * The Genesys Bot Connector (v1) or Digital Bot Connector (v2) integration, enabled and pointing at the service, with
+ * its verify token (v2 calls it the connection secret) held in an integration credential: Genesys sends each
+ * credential field as an HTTP header on every call, of either protocol.
  */
 export class BotConnector extends pulumi.ComponentResource {
   readonly integration: genesyscloud.Integration;
   readonly credential: genesyscloud.IntegrationCredential;
   readonly integrationId: pulumi.Output<string>;
   readonly integrationName: pulumi.Output<string>;
+  readonly protocol: GenesysProtocol;
+  /** The URI the integration holds: v1 the Handle Utterance URI, v2 the Bot Connector URI (a base). */
+  readonly uri: pulumi.Output<string>;
+  /** The same as `uri` (its v1 name). */
   readonly handleUtteranceUri: pulumi.Output<string>;
   readonly verifyTokenHeader: string;
   /** Secret. */
@@ -46,7 +56,9 @@ export class BotConnector extends pulumi.ComponentResource {
 
   constructor(name: string, args: BotConnectorArgs, opts?: pulumi.ComponentResourceOptions) {
     const problems = new Problems();
-    for (const p of typeSettingsProblems(args.type)) problems.add(`type.${p.field}`, p.reason);
+    const protocol = args.protocol ?? "v1";
+    problems.require(GENESYS_PROTOCOLS.includes(protocol), "protocol", `must be v1 (Bot Connector) or v2 (Digital Bot Connector), got "${String(protocol)}"`);
+    for (const p of typeSettingsProblems(args.type, protocol)) problems.add(`type.${p.field}`, p.reason);
     const header = args.verifyTokenHeader ?? "verify-token";
     problems.require(HEADER_NAME.test(header), "verifyTokenHeader", `"${header}" is not a valid HTTP header name`);
     checkInteger(problems, "verifyTokenLength", args.verifyTokenLength, 32, 128);
@@ -57,7 +69,7 @@ export class BotConnector extends pulumi.ComponentResource {
     );
     if (isKnown(args.serviceUrl)) {
       try {
-        handleUtteranceUri(args.serviceUrl);
+        connectorUri(args.serviceUrl, protocol);
       } catch (err) {
         problems.add("serviceUrl", (err as Error).message);
       }
@@ -96,7 +108,9 @@ export class BotConnector extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.handleUtteranceUri = pulumi.output(args.serviceUrl).apply(handleUtteranceUri);
+    this.protocol = protocol;
+    this.uri = pulumi.output(args.serviceUrl).apply((url) => connectorUri(url, protocol));
+    this.handleUtteranceUri = this.uri;
     this.integration = new genesyscloud.Integration(
       `${name}-integration`,
       {
@@ -105,7 +119,7 @@ export class BotConnector extends pulumi.ComponentResource {
         config: {
           name: args.integrationName,
           notes: args.notes ?? "Virtual agent endpoint (managed by Pulumi)",
-          properties: this.handleUtteranceUri.apply((uri) => integrationProperties(args.type, uri)),
+          properties: this.uri.apply((uri) => integrationProperties(args.type, uri, protocol)),
           credentials: { [args.type.credentialSlot]: this.credential.id },
         },
       },
@@ -119,7 +133,8 @@ export class BotConnector extends pulumi.ComponentResource {
     this.registerOutputs({
       integrationId: this.integrationId,
       integrationName: this.integrationName,
-      handleUtteranceUri: this.handleUtteranceUri,
+      protocol,
+      uri: this.uri,
       verifyTokenHeader: this.verifyTokenHeader,
       verifyToken: this.verifyToken,
     });

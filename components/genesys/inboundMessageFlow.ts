@@ -22,7 +22,10 @@ export interface InboundMessageFlowArgs {
    * there in preview and update). Keep it stable: it is an input of the Flow. Default `out/flows/<name>.yaml`.
    */
   filePath?: string;
-  /** The bot list the flow's Call Bot Connector action selects from; the flow is published only after it. */
+  /**
+   * What the flow's bot action selects from, published first: the bot list (v1), or the Digital Bot Connector
+   * integration through which Architect reads the service's manifest (v2).
+   */
   botList: pulumi.Resource;
   /** Force-unlock the flow before publishing (as `archy` does). Default false. */
   forceUnlock?: boolean;

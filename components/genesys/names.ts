@@ -2,6 +2,7 @@
  * The Genesys objects' names, derived from one prefix. Architect and people find these objects by name, so a
  * stack and a component-package user who give the same prefix get the same names; both derive them here.
  */
+import { type GenesysProtocol } from "./botConnectorConfig";
 import { substitutionProblem } from "./flow/substitution";
 
 export interface GenesysNames {
@@ -11,19 +12,22 @@ export interface GenesysNames {
   messenger: string;
   serviceClient: string;
   handoverRole: string;
+  /** The service client's role for the Digital Bot Connector's replies that come later. */
+  repliesRole: string;
 }
 
-/** Longest prefix: the longest derived name (`<prefix> hand-over context`) must stay within Genesys's limits. */
+/** Longest prefix: the longest derived name (`<prefix> Digital Bot Connector`) must stay within Genesys's limits. */
 export const NAME_PREFIX_MAX = 60;
 
-export function genesysNames(prefix: string): GenesysNames {
+export function genesysNames(prefix: string, protocol: GenesysProtocol = "v1"): GenesysNames {
   return {
-    integration: `${prefix} Bot Connector`,
+    integration: protocol === "v2" ? `${prefix} Digital Bot Connector` : `${prefix} Bot Connector`,
     credential: `${prefix} verify token`,
     flow: `${prefix} Inbound Message`,
     messenger: `${prefix} Messenger`,
     serviceClient: `${prefix} service`,
     handoverRole: `${prefix} hand-over context`,
+    repliesRole: `${prefix} replies later`,
   };
 }
 

@@ -45,6 +45,24 @@ export function handoverContextRole(roleName: string, divisionId: string = "*"):
   };
 }
 
+/**
+ * What the Digital Bot Connector's replies that come later need: `POST /api/v2/integrations/botconnectors/outgoing/
+ * messages` requires integration:botconnector:send (the customer API spec and the Platform API's documentation), and
+ * nothing else.
+ */
+export const DIGITAL_REPLIES_PERMISSIONS: readonly string[] = ["integration:botconnector:send"];
+
+/** The least-privilege role for the Digital Bot Connector's replies that come later (in the home division). */
+export function digitalRepliesRole(roleName: string): OAuthClientRoleArgs {
+  return {
+    custom: {
+      roleName,
+      description: "Digital Bot Connector: the virtual agent service sends replies that come later (outgoing messages)",
+      permissions: [...DIGITAL_REPLIES_PERMISSIONS],
+    },
+  };
+}
+
 const PERMISSION = /^([A-Za-z][A-Za-z0-9_-]*):([A-Za-z][A-Za-z0-9_-]*|\*):([A-Za-z][A-Za-z0-9_-]*|\*)$/;
 
 /** `domain:entity:action` strings as the AuthRole's permission policies: one per domain and entity, its actions sorted. */

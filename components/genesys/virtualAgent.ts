@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type BotDefinition } from "../../service/src/bots/definition";
 import { failOnProblems, Problems } from "../aws/validation";
 import { BotConnector } from "./botConnector";
-import { type BotConnectorTypeSettings } from "./botConnectorConfig";
+import { type BotConnectorTypeSettings, type GenesysProtocol, GENESYS_PROTOCOLS } from "./botConnectorConfig";
 import { BotList, type BotListArgs } from "./botList/resource";
 import { describeFlow } from "./flow/fromBot";
 import { InboundMessageFlow } from "./inboundMessageFlow";
@@ -27,7 +27,13 @@ export interface GenesysVirtualAgentArgs {
   };
   /** HTTPS base URL of the endpoint service. */
   serviceUrl: pulumi.Input<string>;
-  /** Every bot definition to register in the bot list (loaded and validated). */
+  /**
+   * `v1` (default): the Genesys Bot Connector, its bot list pushed from the definitions, Call Bot Connector in the
+   * flow. `v2`: the Genesys Digital Bot Connector, which reads the bot list from the service itself (no bot-list
+   * resource), Call Digital Bot Connector in the flow (docs/digital-bot-connector.md).
+   */
+  protocol?: GenesysProtocol;
+  /** Every bot definition (v1: registered in the bot list; v2: served by the service's manifest), loaded and validated. */
   definitions: readonly BotDefinition[];
   /** The bot version the flow calls. Default: the only bot, its highest version. */
   bot?: BotChoice;
@@ -57,12 +63,16 @@ export interface GenesysVirtualAgentArgs {
  */
 export class GenesysVirtualAgent extends pulumi.ComponentResource {
   readonly botConnector: BotConnector;
-  readonly botList: BotList;
+  /** The pushed bot list; none with the Digital Bot Connector (Genesys reads the service's manifest). */
+  readonly botList: BotList | undefined;
+  readonly protocol: GenesysProtocol;
   readonly queue: Queue;
   readonly flow: InboundMessageFlow;
   readonly messenger: Messenger;
   readonly serviceClient: OAuthClient | undefined;
   readonly integrationId: pulumi.Output<string>;
+  /** The integration's URI: v1 the Handle Utterance URI, v2 the Bot Connector URI. */
+  readonly uri: pulumi.Output<string>;
   readonly handleUtteranceUri: pulumi.Output<string>;
   readonly verifyTokenHeader: string;
   /** Secret: give it to the service as VERIFY_TOKEN. */
@@ -77,6 +87,8 @@ export class GenesysVirtualAgent extends pulumi.ComponentResource {
 
   constructor(name: string, args: GenesysVirtualAgentArgs, opts?: pulumi.ComponentResourceOptions) {
     const problems = new Problems();
+    const protocol = args.protocol ?? "v1";
+    problems.require(GENESYS_PROTOCOLS.includes(protocol), "protocol", `must be v1 (Bot Connector) or v2 (Digital Bot Connector), got "${String(protocol)}"`);
     let plan: ReturnType<typeof flowPlanFor> | undefined;
     let description: ReturnType<typeof describeFlow> | undefined;
     try {
@@ -87,7 +99,7 @@ export class GenesysVirtualAgent extends pulumi.ComponentResource {
         queueName: typeof args.queue.queueName === "string" ? args.queue.queueName : "queue",
         definitions: args.definitions,
         bot: args.bot,
-        choices: args.flow,
+        choices: { ...args.flow, protocol },
       });
       description = describeFlow(plan);
     } catch (err) {
@@ -105,6 +117,7 @@ export class GenesysVirtualAgent extends pulumi.ComponentResource {
       {
         integrationName: args.names.integration,
         serviceUrl: args.serviceUrl,
+        protocol,
         type: args.botConnector.type,
         verifyTokenHeader: args.botConnector.verifyTokenHeader,
         verifyToken: args.botConnector.verifyToken,
@@ -113,11 +126,13 @@ export class GenesysVirtualAgent extends pulumi.ComponentResource {
       },
       parent,
     );
-    this.botList = new BotList(
-      `${name}-bot-list`,
-      { ...args.botListApi, integrationId: this.botConnector.integrationId, definitions: args.definitions },
-      parent,
-    );
+    this.protocol = protocol;
+    // The Digital Bot Connector reads the bots from the service (GET /bots): nothing to push.
+    this.botList =
+      protocol === "v1"
+        ? new BotList(`${name}-bot-list`, { ...args.botListApi, integrationId: this.botConnector.integrationId, definitions: args.definitions }, parent)
+        : undefined;
+    const botList = this.botList;
     this.queue = new Queue(`${name}-queue`, args.queue, parent);
     this.flow = new InboundMessageFlow(
       `${name}-flow`,
@@ -125,12 +140,13 @@ export class GenesysVirtualAgent extends pulumi.ComponentResource {
         description: flowDescription,
         substitutions: {
           bot_integration_name: this.botConnector.integrationName,
-          bot_name: this.botList.bots.apply((bots) => bots[bot.id]?.name ?? bot.name),
+          bot_name: botList ? botList.bots.apply((bots) => bots[bot.id]?.name ?? bot.name) : bot.name,
           queue_default: this.queue.queueName,
         },
         filePath: args.flow?.filePath,
         forceUnlock: args.flow?.forceUnlock,
-        botList: this.botList,
+        // v2: Architect reads the manifest through the integration when the flow is published.
+        botList: botList ?? this.botConnector.integration,
       },
       parent,
     );
@@ -162,6 +178,7 @@ export class GenesysVirtualAgent extends pulumi.ComponentResource {
       : undefined;
 
     this.integrationId = this.botConnector.integrationId;
+    this.uri = this.botConnector.uri;
     this.handleUtteranceUri = this.botConnector.handleUtteranceUri;
     this.verifyTokenHeader = this.botConnector.verifyTokenHeader;
     this.verifyToken = this.botConnector.verifyToken;
@@ -173,7 +190,8 @@ export class GenesysVirtualAgent extends pulumi.ComponentResource {
     this.serviceClientSecret = this.serviceClient ? this.serviceClient.clientSecret : pulumi.output(undefined);
     this.registerOutputs({
       integrationId: this.integrationId,
-      handleUtteranceUri: this.handleUtteranceUri,
+      protocol,
+      uri: this.uri,
       verifyToken: this.verifyToken,
       flowId: this.flowId,
       deploymentId: this.deploymentId,

@@ -41,11 +41,11 @@ export type CallOutcome =
   | { kind: "answer"; status: number; body: unknown; text: string }
   | { kind: "error"; errorType: ErrorType; errorMessage: string; status?: number; text?: string };
 
-export interface CallRecord {
+export interface CallRecord<Request extends object = HandleUtteranceRequest> {
   correlationId: string;
   /** Header names sent, credential values masked. */
   headers: Record<string, string>;
-  request: HandleUtteranceRequest;
+  request: Request;
   outcome: CallOutcome;
   durationMs: number;
 }
@@ -62,13 +62,18 @@ function describeNetworkError(err: unknown): string {
   return cause?.code ? `${cause.code}${cause.message ? ` (${cause.message})` : ""}` : (err as Error).message;
 }
 
-/** One POST to the endpoint; never throws. `cancel` aborts it (the customer left). */
-export async function callBotConnector(endpoint: BotConnectorEndpoint, request: HandleUtteranceRequest, timeoutMs: number, cancel?: AbortSignal): Promise<CallRecord> {
+/** One POST to the endpoint (either protocol's message body); never throws. `cancel` aborts it (the customer left). */
+export async function callBotConnector<Request extends object = HandleUtteranceRequest>(
+  endpoint: BotConnectorEndpoint,
+  request: Request,
+  timeoutMs: number,
+  cancel?: AbortSignal,
+): Promise<CallRecord<Request>> {
   const correlationId = randomUUID();
   const headers: Record<string, string> = { "content-type": "application/json", "inin-correlation-id": correlationId, ...endpoint.credentials };
   const masked = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, k in endpoint.credentials ? "********" : v]));
   const started = performance.now();
-  const record = (outcome: CallOutcome): CallRecord => ({ correlationId, headers: masked, request, outcome, durationMs: Math.round(performance.now() - started) });
+  const record = (outcome: CallOutcome): CallRecord<Request> => ({ correlationId, headers: masked, request, outcome, durationMs: Math.round(performance.now() - started) });
   const deadline = AbortSignal.timeout(timeoutMs);
   const signal = cancel ? AbortSignal.any([deadline, cancel]) : deadline;
   let res: Response;

@@ -5,6 +5,7 @@
  * `botState` in its canonical case.
  */
 import { type BotState, type Card, type ReplyMessage } from "../../service/src/protocol/types";
+import { type ValidateFunction } from "ajv";
 import { ajv, deepestErrors, describeAjvError } from "../ajvErrors";
 import { type BotBinding } from "../botList";
 import { type FlowValue } from "../flow/expressions";
@@ -51,22 +52,28 @@ const content = {
     card,
     carousel: { type: "object", required: ["cards"], properties: { cards: { type: "array", minItems: 1, items: card } } },
   },
-  allOf: [
-    { if: { required: ["contentType"], properties: { contentType: { const: "QuickReply" } } }, then: { required: ["quickReply"] } },
-    { if: { required: ["contentType"], properties: { contentType: { const: "Card" } } }, then: { required: ["card"] } },
-    { if: { required: ["contentType"], properties: { contentType: { const: "Carousel" } } }, then: { required: ["carousel"] } },
-  ],
+  allOf: objectRequiredPerContentType(["QuickReply", "Card", "Carousel"]),
 } as const;
 
-const replyMessage = {
-  type: "object",
-  required: ["type"],
-  properties: { type: { enum: ["Text", "Structured"] }, text: TEXT, content: { type: "array", items: content } },
-  allOf: [
-    { if: { required: ["type"], properties: { type: { const: "Text" } } }, then: { required: ["text"] } },
-    { if: { required: ["type"], properties: { type: { const: "Structured" } } }, then: { required: ["content"], properties: { content: { type: "array", minItems: 1 } } } },
-  ],
-} as const;
+/** For each content type, its object is required under the type's camel-case key (`QuickReply` → `quickReply`). */
+export function objectRequiredPerContentType(types: readonly string[]) {
+  return types.map((t) => ({ if: { required: ["contentType"], properties: { contentType: { const: t } } }, then: { required: [t.charAt(0).toLowerCase() + t.slice(1)] } }));
+}
+
+/** A reply message (the same in v1 and v2): `Text` needs `text`, `Structured` needs at least one content item. */
+export function replyMessageSchema(content: object) {
+  return {
+    type: "object",
+    required: ["type"],
+    properties: { type: { enum: ["Text", "Structured"] }, text: TEXT, content: { type: "array", items: content } },
+    allOf: [
+      { if: { required: ["type"], properties: { type: { const: "Text" } } }, then: { required: ["text"] } },
+      { if: { required: ["type"], properties: { type: { const: "Structured" } } }, then: { required: ["content"], properties: { content: { type: "array", minItems: 1 } } } },
+    ],
+  };
+}
+
+const replyMessage = replyMessageSchema(content);
 
 /** The shape; botState values, parameters, carousels and slots are checked in code for clearer reasons. */
 const checkShape = ajv.compile({
@@ -121,7 +128,8 @@ function checkButtons(cards: readonly Card[], path: string, inCarousel: boolean,
   });
 }
 
-function checkContent(messages: readonly ReplyMessage[], problems: ResponseProblem[], warnings: string[]): void {
+/** The content rules both protocols share (carousels, card buttons, empty texts, quick-reply counts). */
+export function checkContent(messages: readonly ReplyMessage[], problems: ResponseProblem[], warnings: string[]): void {
   messages.forEach((m, i) => {
     if (m.type === "Text" && m.text?.trim() === "") warnings.push(`replymessages[${i}] is an empty Text message; the customer sees nothing`);
     const quickReplies = (m.content ?? []).filter((c) => c.contentType === "QuickReply").length;
@@ -173,36 +181,53 @@ function checkIntentAndSlots(body: Record<string, unknown>, botState: BotState, 
   return slots;
 }
 
-/** Checks a parsed response body against the protocol and the bound bot version. */
-export function checkBotResponse(body: unknown, binding: BotBinding): ResponseCheck {
+/** What both protocols check first in an answer: a JSON object, its shape, its botState, its parameters. */
+export interface AnswerBasics {
+  /** The body as an object; undefined when it is not one (the only problem then). */
+  record?: Record<string, unknown>;
+  problems: ResponseProblem[];
+  warnings: string[];
+  /** botState in its canonical case, when it is one. */
+  botState?: BotState;
+}
+
+type BasicRule = "json" | "shape" | "botState" | "parameters";
+
+export function checkAnswerBasics(body: unknown, checkShape: ValidateFunction, problemOf: (rule: BasicRule, path: string, message: string) => ResponseProblem): AnswerBasics {
   const warnings: string[] = [];
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    return { ok: false, problems: [problem("json", "(body)", `must be a JSON object, got ${Array.isArray(body) ? "a list" : JSON.stringify(body)}`)], warnings };
+    return { problems: [problemOf("json", "(body)", `must be a JSON object, got ${Array.isArray(body) ? "a list" : JSON.stringify(body)}`)], warnings };
   }
   const record = body as Record<string, unknown>;
   const problems: ResponseProblem[] = [];
   if (!checkShape(record)) {
     for (const e of deepestErrors(checkShape.errors ?? [])) {
       const { path, message } = describeAjvError(e, "(body)");
-      problems.push(problem("shape", path, message));
+      problems.push(problemOf("shape", path, message));
     }
   }
   const rawState = record.botState;
   const botState = typeof rawState === "string" ? BOT_STATES.find((s) => s.toLowerCase() === rawState.toLowerCase()) : undefined;
-  if (typeof rawState === "string" && !botState) problems.push(problem("botState", "botState", `"${rawState}" is not a bot state (${BOT_STATES.join(", ")})`));
+  if (typeof rawState === "string" && !botState) problems.push(problemOf("botState", "botState", `"${rawState}" is not a bot state (${BOT_STATES.join(", ")})`));
   if (botState && botState !== rawState) warnings.push(`botState "${String(rawState)}" is accepted in any case; send the canonical "${botState}"`);
+  const parameters = record.parameters;
+  if (parameters !== undefined && typeof parameters === "object" && parameters !== null && !Array.isArray(parameters)) {
+    for (const [key, value] of Object.entries(parameters)) {
+      if (typeof value !== "string") problems.push(problemOf("parameters", `parameters.${key}`, `is ${value === null ? "null" : typeof value} ${JSON.stringify(value)}; every value must be a string`));
+    }
+  }
+  return { record, problems, warnings, ...(botState ? { botState } : {}) };
+}
 
+/** Checks a parsed response body against the protocol and the bound bot version. */
+export function checkBotResponse(body: unknown, binding: BotBinding): ResponseCheck {
+  const { record, problems, warnings, botState } = checkAnswerBasics(body, checkShape, problem);
+  if (!record) return { ok: false, problems, warnings };
   if (record.replymessages === undefined && Array.isArray(record.replyMessages)) {
     warnings.push("replyMessages (camel case) is the v2 spelling; Bot Connector v1 reads replymessages, so these messages may never reach the customer (docs/genesys-bot-connector.md#fields)");
   }
   if (record.slots !== undefined && record.slotValues === undefined) warnings.push("slots is not the v1 field for slot values; the emulator reads slotValues (docs/genesys-bot-connector.md#intents-and-slots)");
-
   const parameters = record.parameters;
-  if (parameters !== undefined && typeof parameters === "object" && parameters !== null && !Array.isArray(parameters)) {
-    for (const [key, value] of Object.entries(parameters)) {
-      if (typeof value !== "string") problems.push(problem("parameters", `parameters.${key}`, `is ${value === null ? "null" : typeof value} ${JSON.stringify(value)}; every value must be a string`));
-    }
-  }
   const shapeOk = problems.every((p) => p.rule !== "shape");
   const messages = shapeOk && Array.isArray(record.replymessages) ? (record.replymessages as ReplyMessage[]) : [];
   if (shapeOk) checkContent(messages, problems, warnings);

@@ -24,7 +24,8 @@ export type ResponseRule = keyof typeof RESPONSE_RULES;
 
 /** One reason a response is rejected. */
 export interface ResponseProblem {
-  rule: ResponseRule;
+  /** A rule of RESPONSE_RULES, or of the Digital Bot Connector's (digital/rules.ts). */
+  rule: string;
   /** The field, e.g. `replymessages[1].content[0].carousel.cards`. */
   path: string;
   message: string;

@@ -167,7 +167,9 @@ function readAction(r: Reader, item: unknown, path: string): FlowAction | undefi
       r.keys(body, at, ["name"]);
       return { type, name, path: at };
     case "callBotConnector":
-      return readCallBotConnector(r, body, name, at);
+      return readCallBotConnector(r, body, name, at, false);
+    case "callDigitalBotConnector":
+      return readCallBotConnector(r, body, name, at, true);
     case "switch":
       return readSwitch(r, body, name, at);
   }
@@ -220,10 +222,17 @@ function literalString(r: Reader, value: unknown, path: string): string | undefi
   return source.kind === "literal" && typeof source.value === "string" && source.value !== "" ? source.value : r.problem(path, "must be a literal name: {lit: <name>}");
 }
 
-function readCallBotConnector(r: Reader, body: Node, name: string, at: string): CallBotConnectorAction | undefined {
-  r.keys(body, at, ["name", "inputText", "followupResponseTimeout", "botIntegration", "outputs"]);
+/**
+ * Call Bot Connector, or with `digital` Call Digital Bot Connector: the same keys (components/genesys/flow/
+ * callDigitalBotConnector.ts) plus its Bot Response and Session Timeouts, and `entities` where v1 has `slots`.
+ */
+function readCallBotConnector(r: Reader, body: Node, name: string, at: string, digital: boolean): CallBotConnectorAction | undefined {
+  r.keys(body, at, ["name", "inputText", "followupResponseTimeout", "botIntegration", "outputs", ...(digital ? ["botResponseTimeout", "sessionTimeout"] : [])]);
   const inputText = r.value(body.inputText, `${at}.inputText`);
   const followUpTimeoutMs = durationMs(r, body.followupResponseTimeout, `${at}.followupResponseTimeout`);
+  const botResponseTimeoutMs = digital ? durationMs(r, body.botResponseTimeout, `${at}.botResponseTimeout`) : undefined;
+  const sessionTimeoutMs = digital ? durationMs(r, body.sessionTimeout, `${at}.sessionTimeout`) : undefined;
+  const slotsKey = digital ? "entities" : "slots";
   const integration = r.single(body.botIntegration, `${at}.botIntegration`);
   if (!integration) return undefined;
   const integrationPath = `${at}.botIntegration["${integration[0]}"]`;
@@ -260,10 +269,10 @@ function readCallBotConnector(r: Reader, body: Node, name: string, at: string): 
   for (const [intent, value] of Object.entries(r.map(versionNode.intents ?? {}, `${versionPath}.intents`) ?? {})) {
     const p = `${versionPath}.intents.${intent}`;
     const intentNode = r.map(value ?? {}, p) ?? {};
-    r.keys(intentNode, p, ["slots"]);
+    r.keys(intentNode, p, [slotsKey]);
     slotBindings[intent] = {};
-    for (const [slot, ref] of Object.entries(r.map(intentNode.slots ?? {}, `${p}.slots`) ?? {})) {
-      const variable = r.variableRef(ref, `${p}.slots.${slot}`);
+    for (const [slot, ref] of Object.entries(r.map(intentNode[slotsKey] ?? {}, `${p}.${slotsKey}`) ?? {})) {
+      const variable = r.variableRef(ref, `${p}.${slotsKey}.${slot}`);
       if (variable) (slotBindings[intent] as Record<string, string>)[slot] = variable;
     }
   }
@@ -284,8 +293,10 @@ function readCallBotConnector(r: Reader, body: Node, name: string, at: string): 
     if (!(intent in intentPaths)) r.problem(`${at}.outputs`, `has no output path for intent "${intent}" declared under the version's intents`);
   }
   if (!inputText || followUpTimeoutMs === undefined || !failurePath) return undefined;
+  if (digital && (botResponseTimeoutMs === undefined || sessionTimeoutMs === undefined)) return undefined;
   return {
     type: "callBotConnector",
+    ...(digital ? { digital: { botResponseTimeoutMs: botResponseTimeoutMs as number, sessionTimeoutMs: sessionTimeoutMs as number } } : {}),
     name,
     path: at,
     integration: integration[0],

@@ -47,7 +47,10 @@ export interface SwitchAction extends ActionBase {
 }
 
 export interface CallBotConnectorAction extends ActionBase {
+  /** Call Bot Connector; with `digital`, Call Digital Bot Connector (its own Archy key, the same model otherwise). */
   type: "callBotConnector";
+  /** The Digital Bot Connector (v2): the action's Bot Response and Session Timeouts, in milliseconds. */
+  digital?: { botResponseTimeoutMs: number; sessionTimeoutMs: number };
   integration: string;
   bot: string;
   version: string;
@@ -74,7 +77,7 @@ export type FlowAction =
   | SwitchAction
   | CallBotConnectorAction;
 
-export const ACTION_TYPES = ["getParticipantData", "callBotConnector", "setParticipantData", "sendResponse", "switch", "transferToAcd", "disconnect"] as const;
+export const ACTION_TYPES = ["getParticipantData", "callBotConnector", "callDigitalBotConnector", "setParticipantData", "sendResponse", "switch", "transferToAcd", "disconnect"] as const;
 
 export interface FlowModel {
   name: string;

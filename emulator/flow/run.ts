@@ -16,11 +16,16 @@ import { type Conversation } from "../conversation";
 import { type CustomerInput, type EndReason, type FlowEvent } from "../events";
 import { architectToString, evaluate, type FlowValue } from "./expressions";
 import { type CallBotConnectorAction, type FlowAction, type FlowModel, type FlowValueSource } from "./model";
+import { type ReplyMessage } from "../../service/src/protocol/types";
+import { runDigitalCall, type DigitalRuntime } from "../digital/run";
 
 export interface FlowRuntime {
   flow: FlowModel;
   bindings: ReadonlyMap<CallBotConnectorAction, BotBinding>;
+  /** The Bot Connector's Handle Utterance URI, or the Digital Bot Connector's base URI, and the credential fields. */
   endpoint: BotConnectorEndpoint;
+  /** The Digital Bot Connector: where outgoing messages arrive, and whether the integration allows attachments. */
+  digital?: DigitalRuntime;
   botResponseTimeoutMs: number;
   /** Replaces every action's Follow-up Response Timeout (tests, demos). */
   followUpTimeoutMs?: number;
@@ -29,9 +34,9 @@ export interface FlowRuntime {
 }
 
 /** A run-time error Architect would raise; the flow's error handling (disconnect) takes over. */
-class FlowRuntimeError extends Error {}
+export class FlowRuntimeError extends Error {}
 
-type Outcome = "continue" | EndReason;
+export type Outcome = "continue" | EndReason;
 
 export function inputMessageOf(input: CustomerInput): InputMessage {
   if (input.kind === "text") return { type: "Text", text: input.text };
@@ -43,20 +48,35 @@ export async function runFlow(conversation: Conversation, runtime: FlowRuntime):
   await new FlowRun(conversation, runtime).run();
 }
 
-class FlowRun {
+/** What the Digital Bot Connector's action (digital/run.ts) uses of a running flow. */
+export interface FlowRunApi {
+  readonly conversation: Conversation;
+  readonly runtime: FlowRuntime;
+  flowEvent(event: FlowEvent): void;
+  text(source: FlowValueSource): string;
+  value(source: FlowValueSource): FlowValue;
+  say(message: ReplyMessage, origin: "bot" | "flow"): void;
+  actions(list: readonly FlowAction[], track: (name: string) => void): Promise<Outcome>;
+  complete(action: CallBotConnectorAction, response: Completed, track: (name: string) => void): Promise<Outcome>;
+}
+
+/** What binding a completed session needs, from either protocol's answer. */
+export type Completed = Pick<AcceptedResponse, "intent" | "slots" | "parameters">;
+
+class FlowRun implements FlowRunApi {
   private readonly variables = new Map<string, FlowValue>();
   private messageBody = "";
 
   constructor(
-    private readonly conversation: Conversation,
-    private readonly runtime: FlowRuntime,
+    readonly conversation: Conversation,
+    readonly runtime: FlowRuntime,
   ) {}
 
-  private flowEvent(event: FlowEvent): void {
+  flowEvent(event: FlowEvent): void {
     this.conversation.emit({ type: "flow", event });
   }
 
-  private value(source: FlowValueSource): FlowValue {
+  value(source: FlowValueSource): FlowValue {
     if (source.kind === "literal") {
       const v = source.value;
       if (v === null || v === undefined || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v ?? undefined;
@@ -66,7 +86,7 @@ class FlowRun {
     return evaluate(source.expression, { variable: (name) => this.variables.get(name), messageBody: this.messageBody, messageLanguage: this.conversation.language.toLowerCase() });
   }
 
-  private text(source: FlowValueSource): string {
+  text(source: FlowValueSource): string {
     return architectToString(this.value(source)) ?? "";
   }
 
@@ -94,7 +114,7 @@ class FlowRun {
     c.end(outcome);
   }
 
-  private async actions(list: readonly FlowAction[], track: (name: string) => void): Promise<Outcome> {
+  async actions(list: readonly FlowAction[], track: (name: string) => void): Promise<Outcome> {
     for (const action of list) {
       track(action.name);
       const outcome = await this.action(action, track);
@@ -127,7 +147,7 @@ class FlowRun {
         this.flowEvent({ kind: "disconnect", action: action.name });
         return "disconnect";
       case "callBotConnector":
-        return this.callBotConnector(action, track);
+        return action.digital ? runDigitalCall(this, action, track) : this.callBotConnector(action, track);
       case "switch": {
         const chosen = action.cases.find((c) => {
           const value = this.value(c.condition);
@@ -139,7 +159,7 @@ class FlowRun {
     }
   }
 
-  private say(message: AcceptedResponse["replymessages"][number], origin: "bot" | "flow"): void {
+  say(message: ReplyMessage, origin: "bot" | "flow"): void {
     this.conversation.emit({ type: "message", origin, message, notices: channelNotices(message) });
   }
 
@@ -206,11 +226,13 @@ class FlowRun {
         const limit = `the Follow-up Response Timeout (${followUpMs} ms)`;
         return fail("FollowUpResponseTimeout", next.fired ? `${limit} was fired from the emulator before the customer answered` : `the customer did not answer within ${limit}`);
       }
+      // The Bot Connector has no outgoing messages: only the Digital Bot Connector's sessions receive them.
+      if (next.kind === "bot") continue;
       input = inputMessageOf(next.input);
     }
   }
 
-  private async complete(action: CallBotConnectorAction, response: AcceptedResponse, track: (name: string) => void): Promise<Outcome> {
+  async complete(action: CallBotConnectorAction, response: Completed, track: (name: string) => void): Promise<Outcome> {
     const intent = response.intent as string;
     for (const [slot, variable] of Object.entries(action.slotBindings[intent] ?? {})) this.variables.set(variable, response.slots[slot]);
     for (const [name, variable] of Object.entries(action.outputs)) {

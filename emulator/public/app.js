@@ -287,6 +287,24 @@
     callsList.append(item);
   }
 
+  /** A message the bot sent later through the outgoing messages API (Digital Bot Connector), with the API's answer. */
+  function renderOutgoing(event) {
+    const body = event.body || {};
+    const item = el(
+      "li",
+      { class: `call ${event.status === 200 ? "call-ok" : "call-error"}`, testid: "outgoing-call" },
+      el(
+        "details",
+        {},
+        el("summary", {}, el("span", { class: "call-input" }, "Outgoing message"), el("span", { class: "call-meta" }, `${event.status} \u00b7 ${body.botState || "?"}`)),
+        el("h4", {}, "Body"),
+        el("pre", {}, JSON.stringify(body, null, 2)),
+        ...(event.problems ? [el("h4", {}, "Refused"), el("pre", {}, event.problems.map((p) => `${p.path}: ${p.message}`).join("\n"))] : []),
+      ),
+    );
+    callsList.append(item);
+  }
+
   function setTyping(on) {
     state.typing = on;
     const existing = transcript.querySelector(".typing");
@@ -338,6 +356,9 @@
         return;
       case "call":
         renderCall(event);
+        return;
+      case "outgoing":
+        renderOutgoing(event);
         return;
       case "ended":
         state.status = "ended";
@@ -495,7 +516,13 @@
     document.title = `${name} \u2014 Genesys emulator`;
     $("bot-name").textContent = name;
     $("avatar").textContent = name.trim().charAt(0).toUpperCase() || "?";
-    document.querySelector("[data-testid=flow-name]").textContent = bot.flow.name;
+    const protocol = state.info.protocol === "v2" ? "Digital Bot Connector" : "Bot Connector";
+    document.querySelector("[data-testid=flow-name]").textContent = `${bot.flow.name} \u00b7 ${protocol}`;
+    document.body.dataset.protocol = state.info.protocol || "v1";
+    $("calls-hint").textContent =
+      state.info.protocol === "v2"
+        ? "Each POST to the Bot Connector URI's /messages as Genesys sends it, and each outgoing message the bot sent later. Credential headers are masked."
+        : "Each POST to the Handle Utterance URI, as Genesys sends it. Credential headers are masked.";
     languageSelect.replaceChildren(...bot.flow.languages.map((lang) => el("option", { value: lang, selected: lang === bot.flow.defaultLanguage }, languageName(lang))));
     const fields = $("participant-data");
     fields.replaceChildren();
@@ -505,6 +532,7 @@
       fields.append(el("label", { class: "field", for: id }, el("span", {}, attribute), el("input", { id, name: attribute, type: "text", maxlength: "200", autocomplete: "off", testid: `participant-${attribute}` })));
     }
     const facts = [
+      ["Protocol", state.info.protocol === "v2" ? "Digital Bot Connector (v2)" : "Bot Connector (v1)"],
       ["Bot", bot.bot ? `${bot.bot.name} (${bot.bot.id}) ${bot.bot.version}` : "\u2014"],
       ["Intents", bot.bot ? bot.bot.intents.join(", ") : "\u2014"],
       ["Integration", bot.integration || "\u2014"],

@@ -3,6 +3,8 @@ import { type Logger } from "pino";
 import { ConfigError, type ServiceConfig } from "./config";
 import { loadBotDefinitions } from "./bots/load";
 import { BotRegistry } from "./bots/registry";
+import { createDigitalBotConnector, type DigitalBotConnector } from "./digital";
+import { type LaterClock } from "./digital/clock";
 import { createParticipantDataWriter } from "./handover/participantData";
 import { createLogger } from "./observability/logger";
 import { ServiceMetrics } from "./observability/metrics";
@@ -20,6 +22,8 @@ export interface Service {
   logger: Logger;
   /** The upstream agents' client, when a loaded bot has agents. */
   upstreams: UpstreamClient | undefined;
+  /** The Digital Bot Connector's routes and replies that come later (GENESYS_PROTOCOL=v2). */
+  digital: DigitalBotConnector | undefined;
   /** Stops accepting, answers the turns in flight, lets hand-over writes finish (briefly), then releases the store. */
   close(): Promise<void>;
 }
@@ -37,7 +41,12 @@ export interface ServiceOverrides {
   breakerClock?: () => number;
   /** The fetch used for upstream agents and the Genesys Platform API (tests wrap it). */
   fetch?: typeof fetch;
+  /** The time source of the Digital Bot Connector's replies that come later (tests drive it). */
+  laterClock?: LaterClock;
 }
+
+/** How long a stopping service lets replies that come later finish before it ends them Failed. */
+const LATER_REPLIES_GRACE_MS = 4000;
 
 /**
  * Wires configuration, bots, session store, metrics, upstream agents, hand-over context and the HTTP server.
@@ -59,6 +68,10 @@ export function createService(config: ServiceConfig, overrides: ServiceOverrides
     ? createParticipantDataWriter(handoverConfig, { metrics, logger, ...(overrides.fetch ? { fetch: overrides.fetch } : {}) })
     : undefined;
   const store = overrides.store ?? createSessionStore(config, { onEvict: () => metrics.sessionsEvicted.inc() });
+  const limits = {
+    textMaxChars: config.turnTextMaxChars,
+    parameters: { maxParameters: config.sessionLimits.maxParameters, parameterMaxChars: config.sessionLimits.parameterMaxChars },
+  };
   const app = buildServer({
     registry,
     store,
@@ -71,10 +84,7 @@ export function createService(config: ServiceConfig, overrides: ServiceOverrides
     requestTimeoutMs: config.requestTimeoutMs,
     keepAliveTimeoutMs: config.keepAliveTimeoutMs,
     maxConnections: config.maxConnections,
-    limits: {
-      textMaxChars: config.turnTextMaxChars,
-      parameters: { maxParameters: config.sessionLimits.maxParameters, parameterMaxChars: config.sessionLimits.parameterMaxChars },
-    },
+    limits,
     logCustomerText: config.logCustomerText,
     ...(overrides.now ? { now: overrides.now } : {}),
     ...(overrides.clock ? { clock: overrides.clock } : {}),
@@ -84,6 +94,25 @@ export function createService(config: ServiceConfig, overrides: ServiceOverrides
       ? { handover: { sink: handover, transcript: { turns: handoverConfig.transcriptTurns, textChars: handoverConfig.textChars } } }
       : {}),
   });
+  const digital = config.digitalBotConnector
+    ? createDigitalBotConnector(config.digitalBotConnector, {
+        registry,
+        store,
+        metrics,
+        logger,
+        logCustomerText: config.logCustomerText,
+        verifyTokens: config.verifyTokens,
+        verifyTokenHeader: config.verifyTokenHeader,
+        limits,
+        ...(overrides.now ? { now: overrides.now } : {}),
+        ...(overrides.clock ? { budgetClock: overrides.clock } : {}),
+        ...(upstreams ? { upstreams } : {}),
+        ...(handover && handoverConfig ? { handover, transcript: { turns: handoverConfig.transcriptTurns, textChars: handoverConfig.textChars } } : {}),
+        ...(overrides.laterClock ? { clock: overrides.laterClock } : {}),
+        ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+      })
+    : undefined;
+  digital?.register(app);
   return {
     app,
     registry,
@@ -91,9 +120,11 @@ export function createService(config: ServiceConfig, overrides: ServiceOverrides
     metrics,
     logger,
     upstreams,
+    digital,
     async close() {
       try {
         await app.close();
+        await digital?.close(LATER_REPLIES_GRACE_MS);
         await handover?.close();
       } finally {
         await store.close();

@@ -1,18 +1,25 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { isGenesysRegion, platformUrls } from "./genesys/regions";
+import { providerProblem } from "./protocol/v2/manifest";
 import { outboundUrl } from "./urls";
 import { DEFAULT_SESSION_MAX_BYTES, MAX_RECORD_BYTES } from "./sessions/store";
 
-/** Hand-over context in participant data (HANDOVER_CONTEXT=participant-data); see docs/handover-context.md. */
-export interface HandoverContextConfig {
-  /** The service's Genesys OAuth client (client credentials). */
+/** The manifest's `provider` when DBC_BOT_PROVIDER is not set. */
+export const DEFAULT_BOT_PROVIDER = "Genesys virtual agent";
+
+/** The service's own Genesys Cloud OAuth client (client credentials) and the org's hosts. */
+export interface GenesysApiConfig {
   clientId: string;
   clientSecret: string;
   /** `https://api.<region domain>` (or GENESYS_API_BASE_URL). */
   apiBaseUrl: string;
   /** `https://login.<region domain>` (or GENESYS_LOGIN_BASE_URL). */
   loginBaseUrl: string;
+}
+
+/** Hand-over context in participant data (HANDOVER_CONTEXT=participant-data); see docs/handover-context.md. */
+export interface HandoverContextConfig extends GenesysApiConfig {
   /** Prefix of the attribute names written. */
   prefix: string;
   /** Turns kept in the transcript. */
@@ -72,11 +79,36 @@ export interface ServiceConfig {
   generatedToken: boolean;
   /** Hand-over context written to Genesys participant data; off when undefined. */
   handoverContext: HandoverContextConfig | undefined;
+  /** The Genesys protocol the deployment speaks (GENESYS_PROTOCOL): v1 the Bot Connector, v2 the Digital Bot Connector. */
+  genesysProtocol: GenesysProtocol;
+  /** The Digital Bot Connector's routes and replies that come later; present with GENESYS_PROTOCOL=v2. */
+  digitalBotConnector: DigitalBotConnectorConfig | undefined;
   /**
    * The environment as read at start, for values bot definitions name (their upstream agents' URLs and secrets),
    * which are checked once the bots are loaded.
    */
   environment: Readonly<Record<string, string | undefined>>;
+}
+
+export const GENESYS_PROTOCOLS = ["v1", "v2"] as const;
+export type GenesysProtocol = (typeof GENESYS_PROTOCOLS)[number];
+
+/** GENESYS_PROTOCOL=v2: the Digital Bot Connector; see docs/digital-bot-connector.md. */
+export interface DigitalBotConnectorConfig {
+  /** `provider` of every bot in the manifest (Genesys reports on it). */
+  provider: string;
+  /** How long a turn may take before it is answered `MoreData` at once and its outcome is sent later. */
+  replyWindowMs: number;
+  /** The longest a turn answered later may run; past it the turn ends `Failed`, sent like any later reply. */
+  laterBudgetMs: number;
+  /** How long the replies of one turn are retried (429, 5xx, no answer); never past the bot session's life. */
+  deliveryTimeoutMs: number;
+  /** Turns answered later that may run at once on this task; one more that outlasts the window ends `Failed` at once. */
+  maxDeferred: number;
+  /** Outgoing messages API calls in flight at once (the rest wait their turn). */
+  deliveryConcurrency: number;
+  /** The OAuth client that sends replies that come later (it needs integration:botconnector:send). */
+  api: GenesysApiConfig;
 }
 
 export class ConfigError extends Error {
@@ -149,6 +181,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Service
   if (sessionStore === "dynamodb" && !sessionTable) problems.push("SESSION_TABLE must name the DynamoDB table when SESSION_STORE=dynamodb");
 
   const handoverContext = readHandoverContext(env, int, problems);
+  const protocolRaw = (env.GENESYS_PROTOCOL ?? "v1").trim().toLowerCase() || "v1";
+  const genesysProtocol: GenesysProtocol = (GENESYS_PROTOCOLS as readonly string[]).includes(protocolRaw) ? (protocolRaw as GenesysProtocol) : "v1";
+  if (protocolRaw !== genesysProtocol) problems.push(`GENESYS_PROTOCOL must be v1 (Bot Connector) or v2 (Digital Bot Connector), got "${env.GENESYS_PROTOCOL}"`);
+  const digitalBotConnector = genesysProtocol === "v2" ? readDigitalBotConnector(env, int, problems, handoverContext) : undefined;
 
   const config: ServiceConfig = {
     port: int("PORT", 8080, 0, 65535),
@@ -175,6 +211,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Service
     localMode,
     generatedToken,
     handoverContext,
+    genesysProtocol,
+    digitalBotConnector,
     environment: Object.freeze({ ...env }),
   };
   if (problems.length > 0) throw new ConfigError(problems);
@@ -194,10 +232,30 @@ function readHandoverContext(
     return undefined;
   }
   if (mode === "off") return undefined;
+  const api = readGenesysApi(env, problems, { feature: "HANDOVER_CONTEXT=participant-data", use: "writes" });
+
+  const prefix = env.HANDOVER_CONTEXT_PREFIX ?? "virtualAgent.context.";
+  if (!/^[A-Za-z0-9_.-]{0,100}$/.test(prefix)) problems.push(`HANDOVER_CONTEXT_PREFIX must be letters, digits, ".", "_" or "-" (at most 100), got "${prefix}"`);
+  return {
+    ...api,
+    prefix,
+    transcriptTurns: int("HANDOVER_CONTEXT_TURNS", 10, 0, 100),
+    textChars: int("HANDOVER_CONTEXT_TEXT_CHARS", 200, 20, 4000),
+    valueChars: int("HANDOVER_CONTEXT_VALUE_CHARS", 2000, 100, 32000),
+    timeoutMs: int("HANDOVER_CONTEXT_TIMEOUT_MS", 10_000, 500, 60_000),
+    concurrency: int("HANDOVER_CONTEXT_CONCURRENCY", 4, 1, 64),
+  };
+}
+
+/**
+ * The service's OAuth client and the org's hosts, for a feature that calls the Platform API. Problems name the
+ * feature that needs them (`use`: what it does through the client).
+ */
+function readGenesysApi(env: NodeJS.ProcessEnv, problems: string[], needs: { feature: string; use: string }): GenesysApiConfig {
   const clientId = env.GENESYS_CLIENT_ID?.trim() ?? "";
   const clientSecret = env.GENESYS_CLIENT_SECRET?.trim() ?? "";
-  if (clientId === "") problems.push("GENESYS_CLIENT_ID is not set: HANDOVER_CONTEXT=participant-data writes through the service's Genesys OAuth client");
-  if (clientSecret === "") problems.push("GENESYS_CLIENT_SECRET is not set: HANDOVER_CONTEXT=participant-data needs the OAuth client's secret");
+  if (clientId === "") problems.push(`GENESYS_CLIENT_ID is not set: ${needs.feature} ${needs.use} through the service's Genesys OAuth client`);
+  if (clientSecret === "") problems.push(`GENESYS_CLIENT_SECRET is not set: ${needs.feature} needs the OAuth client's secret`);
 
   const region = env.GENESYS_REGION?.trim() ?? "";
   const regional = region !== "" && isGenesysRegion(region) ? platformUrls(region) : undefined;
@@ -213,21 +271,35 @@ function readHandoverContext(
   const apiBaseUrl = hostUrl("GENESYS_API_BASE_URL", regional?.apiBaseUrl);
   const loginBaseUrl = hostUrl("GENESYS_LOGIN_BASE_URL", regional?.loginBaseUrl);
   if ((apiBaseUrl === undefined || loginBaseUrl === undefined) && region === "") {
-    problems.push("GENESYS_REGION is not set: HANDOVER_CONTEXT=participant-data calls the org's region (or set GENESYS_API_BASE_URL and GENESYS_LOGIN_BASE_URL)");
+    problems.push(`GENESYS_REGION is not set: ${needs.feature} calls the org's region (or set GENESYS_API_BASE_URL and GENESYS_LOGIN_BASE_URL)`);
   }
+  return { clientId, clientSecret, apiBaseUrl: apiBaseUrl ?? "", loginBaseUrl: loginBaseUrl ?? "" };
+}
 
-  const prefix = env.HANDOVER_CONTEXT_PREFIX ?? "virtualAgent.context.";
-  if (!/^[A-Za-z0-9_.-]{0,100}$/.test(prefix)) problems.push(`HANDOVER_CONTEXT_PREFIX must be letters, digits, ".", "_" or "-" (at most 100), got "${prefix}"`);
+/** GENESYS_PROTOCOL=v2: the manifest's provider, the reply window and the limits of replies that come later. */
+function readDigitalBotConnector(
+  env: NodeJS.ProcessEnv,
+  int: (name: string, fallback: number, min: number, max: number) => number,
+  problems: string[],
+  handover: HandoverContextConfig | undefined,
+): DigitalBotConnectorConfig {
+  // One OAuth client serves every Platform API call of the service; its problems are reported once.
+  const api: GenesysApiConfig = handover
+    ? { clientId: handover.clientId, clientSecret: handover.clientSecret, apiBaseUrl: handover.apiBaseUrl, loginBaseUrl: handover.loginBaseUrl }
+    : readGenesysApi(env, problems, { feature: "GENESYS_PROTOCOL=v2", use: "sends replies that come later" });
+  const provider = (env.DBC_BOT_PROVIDER ?? DEFAULT_BOT_PROVIDER).trim();
+  const problem = providerProblem(provider);
+  if (problem) problems.push(`DBC_BOT_PROVIDER ${problem} (Genesys shows it as the bots' provider), got "${env.DBC_BOT_PROVIDER}"`);
+  const replyWindowMs = int("DBC_REPLY_WINDOW_MS", 3000, 100, 59_000);
+  const laterBudgetMs = int("DBC_LATER_BUDGET_MS", 60_000, 1000, 900_000);
+  if (laterBudgetMs <= replyWindowMs) problems.push(`DBC_LATER_BUDGET_MS (${laterBudgetMs}) must be longer than DBC_REPLY_WINDOW_MS (${replyWindowMs})`);
   return {
-    clientId,
-    clientSecret,
-    apiBaseUrl: apiBaseUrl ?? "",
-    loginBaseUrl: loginBaseUrl ?? "",
-    prefix,
-    transcriptTurns: int("HANDOVER_CONTEXT_TURNS", 10, 0, 100),
-    textChars: int("HANDOVER_CONTEXT_TEXT_CHARS", 200, 20, 4000),
-    valueChars: int("HANDOVER_CONTEXT_VALUE_CHARS", 2000, 100, 32000),
-    timeoutMs: int("HANDOVER_CONTEXT_TIMEOUT_MS", 10_000, 500, 60_000),
-    concurrency: int("HANDOVER_CONTEXT_CONCURRENCY", 4, 1, 64),
+    provider,
+    replyWindowMs,
+    laterBudgetMs,
+    deliveryTimeoutMs: int("DBC_DELIVERY_TIMEOUT_MS", 300_000, 1000, 3_600_000),
+    maxDeferred: int("DBC_MAX_DEFERRED", 1000, 1, 100_000),
+    deliveryConcurrency: int("DBC_DELIVERY_CONCURRENCY", 8, 1, 256),
+    api,
   };
 }

@@ -2,6 +2,7 @@ import { BotDefinitionError } from "./bots/load";
 import { ConfigError, loadConfig, type ServiceConfig } from "./config";
 import { createService, type Service } from "./app";
 import { flushLogs } from "./observability/logger";
+import { DIGITAL_BASE_PATH } from "./protocol/v2/types";
 import { TURN_ROUTE } from "./server";
 
 /** Deadline for a graceful stop; ECS sends SIGKILL after the task's stopTimeout. */
@@ -79,8 +80,9 @@ if (require.main === module) {
     ({ config, url }) => {
       if (config.generatedToken) {
         // Local mode only: the token was made here and is printed once so a local caller can use it.
+        const endpoint = config.genesysProtocol === "v2" ? `Digital Bot Connector URI: ${url}${DIGITAL_BASE_PATH}` : `Bot Connector endpoint: ${url}${TURN_ROUTE}`;
         process.stderr.write(
-          `\nLocal mode. Bot Connector endpoint: ${url}${TURN_ROUTE}\n` +
+          `\nLocal mode. ${endpoint}\n` +
             `Send the header "${config.verifyTokenHeader}: ${config.verifyTokens[0]}"\n\n`,
         );
       }

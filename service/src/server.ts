@@ -1,4 +1,4 @@
-import { hash, randomUUID, timingSafeEqual } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import Fastify, {
   type FastifyBaseLogger,
@@ -20,11 +20,13 @@ import generatedTurnValidator from "./generated/turnRequestValidator";
 import { type SessionStore } from "./sessions/store";
 import { type TranscriptLimits } from "./engine/transcript";
 import { type HandoverSink } from "./handover/participantData";
-import { answerTurn, capTurnInput, type TurnDependencies, type TurnLimits } from "./turn";
+import { answerTurn, capTurnInput, turnSummaryFields, type TurnDependencies, type TurnLimits } from "./turn";
 import { connectionLimit, processOpenFileLimit, watchConnections } from "./connections";
 import { type UpstreamCaller } from "./upstream/client";
+import { verifyTokenHook } from "./verifyToken";
 
 export { TURN_ROUTE };
+export { tokenMatcher } from "./verifyToken";
 
 export interface ServerOptions {
   registry: BotRegistry;
@@ -58,22 +60,6 @@ declare module "fastify" {
   interface FastifyRequest {
     startedAt: number;
   }
-}
-
-const digest = (value: string): Buffer => hash("sha256", value, "buffer");
-
-/**
- * Compares the presented token with every accepted one in constant time: hashing first gives equal
- * lengths, and all tokens are always compared so timing does not reveal which one (or how much) matched.
- */
-export function tokenMatcher(tokens: readonly string[]): (presented: string) => boolean {
-  const expected = tokens.map(digest);
-  return (presented) => {
-    const actual = digest(presented);
-    let match = false;
-    for (const e of expected) match = timingSafeEqual(e, actual) || match;
-    return match;
-  };
 }
 
 interface ErrorBody {
@@ -148,7 +134,6 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     metrics,
     logger: options.logger,
   });
-  const isAccepted = tokenMatcher(options.verifyTokens);
   const clock = options.clock ?? performance.now.bind(performance);
   const turnDeps: TurnDependencies = {
     store,
@@ -160,7 +145,6 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     ...(options.upstreams ? { upstreams: options.upstreams } : {}),
     ...(options.handover ? { transcript: options.handover.transcript } : {}),
   };
-  const tokenHeader = options.verifyTokenHeader.toLowerCase();
 
   // After close() begins, answers still in flight end their keep-alive connection, so the server can
   // finish closing as soon as the last turn is answered instead of waiting for idle timeouts.
@@ -223,19 +207,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     TURN_ROUTE,
     {
       schema: { body: turnRequestSchema },
-      onRequest: async (request, reply) => {
-        const presented = request.headers[tokenHeader];
-        if (typeof presented !== "string" || presented === "") {
-          metrics.authFailures.inc({ reason: presented === undefined ? "missing" : "malformed" });
-          request.log.warn({ header: tokenHeader }, "turn refused: no verify token");
-          return sendError(reply, 403, { error: "forbidden", message: `missing or malformed ${tokenHeader} header` });
-        }
-        if (!isAccepted(presented)) {
-          metrics.authFailures.inc({ reason: "mismatch" });
-          request.log.warn({ header: tokenHeader }, "turn refused: wrong verify token");
-          return sendError(reply, 403, { error: "forbidden", message: `the ${tokenHeader} header does not match` });
-        }
-      },
+      onRequest: verifyTokenHook({ tokens: options.verifyTokens, header: options.verifyTokenHeader, metrics, subject: "turn" }),
       preValidation: (request, _reply, done) => {
         normalizeEnumCase(request.body);
         done();
@@ -260,13 +232,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
         metrics.observeTurn(result.bot, result.version, result.outcome, seconds);
         log.summary(
           {
-            outcome: result.outcome,
-            event: result.event,
-            botState: result.response.botState,
-            intent: result.response.intent,
-            errorCode: result.response.errorInfo?.errorCode,
-            turn: result.turn,
-            latencyMs: Math.round(seconds * 10_000) / 10,
+            ...turnSummaryFields(result, seconds),
             // Only what the turn processed: text past the turn cap is never logged either.
             ...(options.logCustomerText ? { customerText: capTurnInput(turn, options.limits.textMaxChars).request.input.text } : {}),
           },

@@ -58,6 +58,19 @@ export interface TurnResult {
   handover?: HandoverContext;
 }
 
+/** The fields of a turn's summary log line, the same for every protocol. */
+export function turnSummaryFields(result: TurnResult, seconds: number) {
+  return {
+    outcome: result.outcome,
+    event: result.event,
+    botState: result.response.botState,
+    intent: result.response.intent,
+    errorCode: result.response.errorInfo?.errorCode,
+    turn: result.turn,
+    latencyMs: Math.round(seconds * 10_000) / 10,
+  };
+}
+
 /** Time kept back from the budget to serialise and send the answer. */
 export function budgetMargin(budgetMs: number): number {
   return Math.min(50, Math.floor(budgetMs / 10));

@@ -163,7 +163,7 @@ export function readAwsSettings(r: Reader): AwsSettings | undefined {
   };
   // The hosting's own rules (Fargate sizes, retention periods, CIDRs, task counts ...), reported per config key.
   const hosting = hostingArgsFromSettings(settings, { network: plannedNetwork(settings) });
-  const problems = validateHostedServiceArgs(wireHosting(hosting, { verifyToken: "planned", verifyTokenHeader: "verify-token" }, { region: undefined, handoverContext: false })).list;
+  const problems = validateHostedServiceArgs(wireHosting(hosting, { verifyToken: "planned", verifyTokenHeader: "verify-token" }, { region: undefined, handoverContext: false, protocol: "v1" })).list;
   const keysWithProblems = new Set(r.problems.slice(problemsBefore).map((p) => p.key));
   for (const p of problems) reportHostingProblem(r, p, settings, keysWithProblems);
   return r.problems.length > problemsBefore ? undefined : settings;

@@ -7,13 +7,15 @@
  * (docs/configuration.md lists them); test/stacks/configKeys.test.ts keeps the two in step.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { HEADER_NAME, type BotConnectorTypeSettings } from "../../components/genesys/botConnectorConfig";
+import { GENESYS_PROTOCOLS, HEADER_NAME, type BotConnectorTypeSettings, type GenesysProtocol } from "../../components/genesys/botConnectorConfig";
+import { digitalTimeoutProblems } from "../../components/genesys/flow/callDigitalBotConnector";
+import { DEFAULT_BOT_RESPONSE_TIMEOUT, DEFAULT_SESSION_TIMEOUT } from "../../components/genesys/flow/description";
 import { archyDuration } from "../../components/genesys/flow/callBotConnector";
 import { type IntentActionChoice } from "../../components/genesys/flow/fromBot";
 import { substitutionProblem } from "../../components/genesys/flow/substitution";
 import { domainProblems } from "../../components/genesys/messenger/settings";
 import { genesysNames, namePrefixProblem, type GenesysNames } from "../../components/genesys/names";
-import { handoverContextRole, type OAuthClientRoleArgs } from "../../components/genesys/oauthClient";
+import { digitalRepliesRole, handoverContextRole, type OAuthClientRoleArgs } from "../../components/genesys/oauthClient";
 import { botIds, type BotChoice, type FlowChoices, resolveBotChoice } from "../../components/genesys/plan";
 import { type GenesysVirtualAgentArgs } from "../../components/genesys/virtualAgent";
 import { type BotDefinition } from "../../service/src/bots/definition";
@@ -24,6 +26,8 @@ export { formatProblems, PROJECT, type ParseOptions, type RawConfig, type Settin
 
 export interface GenesysSettings {
   region: GenesysRegion;
+  /** v1: the Bot Connector; v2: the Digital Bot Connector (docs/digital-bot-connector.md). */
+  protocol: GenesysProtocol;
   names: GenesysNames;
   botConnector: BotConnectorTypeSettings & { verifyTokenHeader: string; verifyToken: "generated" | "config" };
   bot: BotChoice;
@@ -36,6 +40,9 @@ export interface GenesysSettings {
     participantDataPrefix?: string;
     /** Path (relative to the project) of an exported Call Bot Connector action used as the template. */
     callBotConnectorTemplateFile?: string;
+    /** v2: the Call Digital Bot Connector action's Bot Response and Session Timeouts, ISO 8601. */
+    botResponseTimeout?: string;
+    sessionTimeout?: string;
   };
   messenger: {
     allowedDomains: string[];
@@ -97,10 +104,22 @@ export function readGenesysSettings(r: Reader): GenesysSettings | undefined {
     if (problem) r.problem("genesysNamePrefix", problem, r.command("genesysNamePrefix", '"Acme Virtual Agent DEV"'));
   }
 
+  const protocolRaw = r.string("genesysProtocol") ?? "v1";
+  const protocol: GenesysProtocol = GENESYS_PROTOCOLS.includes(protocolRaw as GenesysProtocol) ? (protocolRaw as GenesysProtocol) : "v1";
+  if (protocol !== protocolRaw) {
+    r.problem("genesysProtocol", `must be v1 (the Bot Connector) or v2 (the Digital Bot Connector), got "${protocolRaw}"`, r.command("genesysProtocol", "v2"));
+  }
   const unconfirmed = "no public source confirms it; run npm run doctor against the org to find it";
+  // Both URI keys are read whatever the protocol (an unused one is ignored); the protocol's own is required.
+  const uriKey = (key: string, needed: boolean) =>
+    needed ? r.string(key, { required: true, example: "<property key>", why: unconfirmed }) : r.string(key);
+  const integrationTypeId = r.string("genesysIntegrationTypeId", { required: true, example: "<integration type id>", why: unconfirmed });
+  const handleUtteranceUriProperty = uriKey("genesysHandleUtteranceUriProperty", protocol === "v1" && protocolRaw === "v1");
+  const botConnectorUriProperty = uriKey("genesysBotConnectorUriProperty", protocol === "v2");
   const typeSettings = {
-    integrationTypeId: r.string("genesysIntegrationTypeId", { required: true, example: "<integration type id>", why: unconfirmed }),
-    handleUtteranceUriProperty: r.string("genesysHandleUtteranceUriProperty", { required: true, example: "<property key>", why: unconfirmed }),
+    integrationTypeId,
+    ...(handleUtteranceUriProperty !== undefined ? { handleUtteranceUriProperty } : {}),
+    ...(botConnectorUriProperty !== undefined ? { botConnectorUriProperty } : {}),
     credentialSlot: r.string("genesysCredentialSlot", { required: true, example: "<credential slot key>", why: unconfirmed }),
     credentialType: r.string("genesysCredentialType", { required: true, example: "userDefined", why: unconfirmed }),
   };
@@ -129,6 +148,16 @@ export function readGenesysSettings(r: Reader): GenesysSettings | undefined {
     archyDuration(followUpTimeout);
   } catch (err) {
     r.problem("genesysFollowUpTimeout", (err as Error).message, r.command("genesysFollowUpTimeout", "PT12H"));
+  }
+  const botResponseTimeout = r.string("genesysBotResponseTimeout") ?? DEFAULT_BOT_RESPONSE_TIMEOUT;
+  const sessionTimeout = r.string("genesysSessionTimeout") ?? DEFAULT_SESSION_TIMEOUT;
+  if (protocol === "v2") {
+    const keys = { followUpTimeout: "genesysFollowUpTimeout", botResponseTimeout: "genesysBotResponseTimeout", sessionTimeout: "genesysSessionTimeout" } as const;
+    const examples = { followUpTimeout: "PT12H", botResponseTimeout: "PT30S", sessionTimeout: "PT12H" } as const;
+    for (const [name, key] of Object.entries(keys) as Array<[keyof typeof keys, (typeof keys)[keyof typeof keys]]>) {
+      const problem = digitalTimeoutProblems({ followUpTimeout, botResponseTimeout, sessionTimeout }).find((p) => p.startsWith(name));
+      if (problem) r.problem(key, problem.slice(name.length).replace(/^:? /, ""), r.command(key, examples[name]));
+    }
   }
   const failureMessage = r.string("genesysFailureMessage");
   if (failureMessage !== undefined && failureMessage.includes("{{")) {
@@ -165,7 +194,8 @@ export function readGenesysSettings(r: Reader): GenesysSettings | undefined {
   const p = prefix as string;
   return {
     region: region as GenesysRegion,
-    names: genesysNames(p),
+    protocol,
+    names: genesysNames(p, protocol),
     botConnector: { ...(typeSettings as BotConnectorTypeSettings), verifyTokenHeader: header, verifyToken },
     bot: { ...(botId ? { id: botId } : {}), ...(botVersion ? { version: botVersion } : {}) },
     queue: { name: queueName as string, existing: queueExisting },
@@ -176,6 +206,7 @@ export function readGenesysSettings(r: Reader): GenesysSettings | undefined {
       ...(intentActions ? { intentActions } : {}),
       ...(participantDataPrefix ? { participantDataPrefix } : {}),
       ...(templateFile ? { callBotConnectorTemplateFile: templateFile } : {}),
+      ...(protocol === "v2" ? { botResponseTimeout, sessionTimeout } : {}),
     },
     messenger: {
       allowedDomains,
@@ -301,6 +332,7 @@ export function flowChoicesFromSettings(settings: GenesysSettings, callBotConnec
     ...(f.intentActions ? { intentActions: f.intentActions } : {}),
     ...(f.participantDataPrefix ? { participantDataPrefix: f.participantDataPrefix } : {}),
     ...(callBotConnectorTemplate ? { callBotConnectorTemplate } : {}),
+    ...(settings.protocol === "v2" ? { protocol: "v2" as const, botResponseTimeout: f.botResponseTimeout, sessionTimeout: f.sessionTimeout } : {}),
   };
 }
 
@@ -330,12 +362,15 @@ export function genesysArgsFromSettings(settings: GenesysSettings, inputs: Genes
   return {
     names: settings.names,
     serviceUrl: inputs.serviceUrl,
+    protocol: settings.protocol,
     definitions: inputs.definitions,
     bot: settings.bot,
     botConnector: {
       type: {
         integrationTypeId: settings.botConnector.integrationTypeId,
-        handleUtteranceUriProperty: settings.botConnector.handleUtteranceUriProperty,
+        ...(settings.protocol === "v1"
+          ? { handleUtteranceUriProperty: settings.botConnector.handleUtteranceUriProperty }
+          : { botConnectorUriProperty: settings.botConnector.botConnectorUriProperty }),
         credentialSlot: settings.botConnector.credentialSlot,
         credentialType: settings.botConnector.credentialType,
       },
@@ -360,7 +395,14 @@ export function genesysArgsFromSettings(settings: GenesysSettings, inputs: Genes
   };
 }
 
-/** The service client's roles: those configured, plus the least-privilege role hand-over context needs. */
+/**
+ * The service client's roles: those configured, plus the least-privilege role of each feature that calls the
+ * Platform API (hand-over context; the Digital Bot Connector's replies that come later).
+ */
 export function serviceClientRoles(settings: GenesysSettings): OAuthClientRoleArgs[] {
-  return [...(settings.serviceClient?.roles ?? []), ...(settings.handoverContext ? [handoverContextRole(settings.names.handoverRole)] : [])];
+  return [
+    ...(settings.serviceClient?.roles ?? []),
+    ...(settings.handoverContext ? [handoverContextRole(settings.names.handoverRole)] : []),
+    ...(settings.protocol === "v2" ? [digitalRepliesRole(settings.names.repliesRole)] : []),
+  ];
 }

@@ -34,6 +34,8 @@ export async function openChromium(): Promise<Browser> {
   });
   // Nothing leaves the machine: card images on example.com hosts are refused, as they would be offline.
   await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
+  // Playwright's own 30 s default would turn a saturated machine into a failure; jest's timeout reports a hang.
+  context.setDefaultTimeout(0);
   const page = context.pages()[0] ?? (await context.newPage());
   const pageErrors: string[] = [];
   page.on("pageerror", (err) => pageErrors.push(err.message));

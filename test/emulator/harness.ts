@@ -18,7 +18,7 @@ let dev: { flowYaml: string; botList: unknown } | undefined;
 export function devArtifacts(): { flowYaml: string; botList: unknown } {
   if (!dev) {
     const files = synthStack({ projectDir: root, stack: "dev", botsDir: path.join(root, "service", "bots") }).files;
-    dev = { flowYaml: files["architect-flow.yaml"], botList: JSON.parse(files["bot-list.json"]) };
+    dev = { flowYaml: files["architect-flow.yaml"], botList: JSON.parse(files["bot-list.json"] as string) };
   }
   return dev;
 }

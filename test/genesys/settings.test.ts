@@ -43,6 +43,7 @@ describe("parseGenesysSettings", () => {
     const { settings } = parseGenesysSettings(minimal);
     expect(settings).toEqual({
       region: "eu-central-1",
+      protocol: "v1",
       names: {
         integration: "Acme VA Bot Connector",
         credential: "Acme VA verify token",
@@ -50,6 +51,7 @@ describe("parseGenesysSettings", () => {
         messenger: "Acme VA Messenger",
         serviceClient: "Acme VA service",
         handoverRole: "Acme VA hand-over context",
+        repliesRole: "Acme VA replies later",
       },
       botConnector: { integrationTypeId: "type-id", handleUtteranceUriProperty: "uriKey", credentialSlot: "slot", credentialType: "userDefined", verifyTokenHeader: "verify-token", verifyToken: "generated" },
       bot: {},

@@ -51,7 +51,7 @@ describe("synthStack", () => {
 
   it("writes the bot list exactly as buildBotList (and npm run bot-list) produce it", () => {
     const definitions = loadBotDefinitions(botsDir).map((b) => b.definition);
-    expect(JSON.parse(dev.files["bot-list.json"])).toEqual(buildBotList(definitions));
+    expect(JSON.parse(dev.files["bot-list.json"] as string)).toEqual(buildBotList(definitions));
   });
 
   it("summarises bots, versions, languages, intents with slots and their paths, the queue and the domains", () => {
@@ -118,7 +118,7 @@ describe("with several bots", () => {
 
   it("renders the flow for the bot the stack names, and every bot into the bot list", () => {
     const dev = synthStack({ projectDir: root, stack: "dev", botsDir: bots });
-    expect(JSON.parse(dev.files["bot-list.json"]).chatBots.map((b: { id: string }) => b.id)).toEqual(["acme-support", "pizza"]);
+    expect(JSON.parse(dev.files["bot-list.json"] as string).chatBots.map((b: { id: string }) => b.id)).toEqual(["acme-support", "pizza"]);
     expect(dev.files["architect-flow.yaml"]).toContain('"Acme Support":');
     expect(dev.files["summary.md"]).toContain("### Pizza Palace (`pizza`)");
   });

@@ -32,7 +32,7 @@ describe("GenesysVirtualAgent (the dev stack's settings)", () => {
       devArgs({ "virtual-agent:genesysServiceClientRoles": [{ name: "Virtual Agent Service" }] }),
       { transformations: [recorder.transformation] },
     );
-    await settled(agent.deploymentId, agent.testPageHtml, agent.serviceClientSecret, agent.botList.urn);
+    await settled(agent.deploymentId, agent.testPageHtml, agent.serviceClientSecret, agent.botList!.urn);
   });
 
   it("creates every Genesys object, named from the component", () => {

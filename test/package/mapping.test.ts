@@ -143,6 +143,7 @@ describe("prepareVirtualAgent", () => {
       messenger: "Acme VA Messenger",
       serviceClient: "Acme VA service",
       handoverRole: "Acme VA hand-over context",
+      repliesRole: "Acme VA replies later",
     });
     expect(rich.genesys.definitions.map((d) => d.id)).toEqual(["acme-support"]);
     expect(rich.genesys.queue).toEqual({ queueName: "Acme Support", existing: false });

@@ -11,6 +11,7 @@
  */
 import fc from "fast-check";
 import { CUSTOMER_TEXT_FUNCTIONS } from "./customerText";
+import { MAX_DATE_TEXT } from "../../service/src/engine/dates";
 import { RegexWork } from "./regexWork";
 
 /** The default turn text cap (TURN_TEXT_MAX_CHARS): the longest text that reaches these functions in a turn. */
@@ -55,6 +56,20 @@ function workOf(work: RegexWork, fn: () => unknown): Work {
   return { chars: work.scans.reduce((sum, s) => sum + s.length, 0), scans: work.scans.length };
 }
 
+/**
+ * Regex work, in characters scanned, that a function with an input cap may do on any text: a constant (the cap's
+ * square, four times over). The date parser (chrono) scans a short text more than linearly, but never more than
+ * MAX_DATE_TEXT characters of it.
+ */
+const cappedWork = (cap: number) => 4 * cap * cap;
+
+/**
+ * What doubling the text may add beyond doubling the work: a little for fixed costs, and one capped date parse
+ * (any function that reaches a date question may run one per turn). A pass repeated per character over texts of
+ * thousands of characters, as the runs below make, costs millions.
+ */
+const DOUBLING_SLACK = 256 + cappedWork(MAX_DATE_TEXT);
+
 describe.each(CUSTOMER_TEXT_FUNCTIONS)("$name: linear work on adversarial text", ({ run }) => {
   // Every scan counts here, short ones included: the sum is the work.
   const work = new RegexWork(1);
@@ -67,7 +82,7 @@ describe.each(CUSTOMER_TEXT_FUNCTIONS)("$name: linear work on adversarial text",
         const twice = workOf(work, () => run(textOf(spec, 2)));
         patterns.scans.push(...work.scans);
         // The same passes over a longer text: each may scan more characters, none may run more often per character.
-        expect(twice.chars).toBeLessThanOrEqual(2 * once.chars + 256);
+        expect(twice.chars).toBeLessThanOrEqual(2 * once.chars + DOUBLING_SLACK);
       }),
       { numRuns: 25 },
     );
@@ -84,5 +99,28 @@ describe.each(CUSTOMER_TEXT_FUNCTIONS)("$name: linear work on adversarial text",
       }
     });
     expect(work.nonLinear(CUSTOMER_LENGTH)).toEqual([]);
+  });
+});
+
+describe.each(CUSTOMER_TEXT_FUNCTIONS.filter((f) => f.inputCap !== undefined))("$name: work bounded by its input cap", ({ run, inputCap }) => {
+  const cap = inputCap as number;
+  const work = new RegexWork(1);
+
+  test("no text up to the cap costs more than a constant, and a longer one costs no scanning at all", () => {
+    fc.assert(
+      fc.property(runs, (spec) => {
+        const text = textOf(spec, 1);
+        const { chars } = workOf(work, () => run(text));
+        if (text.trim().length > cap) expect(chars).toBe(0);
+        else expect(chars).toBeLessThanOrEqual(cappedWork(cap));
+      }),
+      { numRuns: 50 },
+    );
+    // Every piece at every length up to the cap: the worst short texts, not only the ones drawn above.
+    for (const piece of PIECES) {
+      for (let length = 1; length <= cap; length++) {
+        expect(workOf(work, () => run(piece.repeat(cap).slice(0, length))).chars).toBeLessThanOrEqual(cappedWork(cap));
+      }
+    }
   });
 });

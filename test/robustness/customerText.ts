@@ -13,7 +13,7 @@ import { type AnswerDef, type ConditionDef, type NodeDef, SLOT_TYPES } from "../
 import { chooseLanguage, normalizeWords } from "../../service/src/bots/localize";
 import { renderTemplate } from "../../service/src/bots/template";
 import { parseAnswer, parseNumber, parseYesNo } from "../../service/src/engine/answers";
-import { parseDate } from "../../service/src/engine/dates";
+import { MAX_DATE_TEXT, parseDate } from "../../service/src/engine/dates";
 import { phraseOf, saysExactly, saysWithin, tokens, utteranceOf } from "../../service/src/engine/matching";
 import { numberFromWords } from "../../service/src/engine/numberWords";
 import { evaluateCondition } from "../../service/src/engine/conditions";
@@ -35,6 +35,12 @@ import { NOW, turnRequest } from "../engine/chat";
 export interface TextFunction {
   name: string;
   run(text: string): unknown;
+  /**
+   * A function that refuses texts longer than this without scanning them (a date is never longer than
+   * MAX_DATE_TEXT): the library behind it may scan a short text more than linearly, but its work is bounded by
+   * the cap, not by the customer.
+   */
+  inputCap?: number;
 }
 
 const definition = loadSampleBot();
@@ -87,7 +93,7 @@ export const CUSTOMER_TEXT_FUNCTIONS: TextFunction[] = [
     { name: `numberFromWords (${lang})`, run: (t) => numberFromWords(normalizeWords(t), lang) },
     { name: `parseNumber (${lang})`, run: (t) => parseNumber(t, lang) },
     { name: `parseYesNo (${lang})`, run: (t) => parseYesNo(t, lang) },
-    { name: `parseDate (${lang})`, run: (t) => parseDate(t, lang, NOW, "Europe/Berlin") },
+    { name: `parseDate (${lang})`, run: (t) => parseDate(t, lang, NOW, "Europe/Berlin"), inputCap: MAX_DATE_TEXT },
   ]),
   { name: "chooseLanguage (languageCode)", run: (t) => chooseLanguage(t, ["en-us", "de-de"], "en-us") },
   { name: "capTurnInput", run: (t) => capTurnInput(turnRequest({ kind: "button", text: t, payload: t }), 4000) },

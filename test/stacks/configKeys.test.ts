@@ -66,8 +66,12 @@ describe("Pulumi.yaml's declarations", () => {
 
   it("have the defaults the parser itself applies: declaring them changes nothing", () => {
     // A stack with only what must be set, with and without the declared defaults (the CLI merges them in).
+    // genesysHandleUtteranceUriProperty is required with the default protocol (v1), so it cannot have a required-style declaration.
+    const requiredByProtocol = ["virtual-agent:genesysHandleUtteranceUriProperty"];
     const required: Record<string, unknown> = Object.fromEntries(
-      Object.entries(stackFileConfig("dev")).filter(([k]) => !k.startsWith("virtual-agent:") || declarations[k.slice("virtual-agent:".length)]?.default === undefined),
+      Object.entries(stackFileConfig("dev")).filter(
+        ([k]) => !k.startsWith("virtual-agent:") || declarations[k.slice("virtual-agent:".length)]?.default === undefined || requiredByProtocol.includes(k),
+      ),
     );
     required["virtual-agent:genesysMessengerAllowedDomains"] = ["www.acme.example"];
     const parse = (config: Record<string, unknown>) => {

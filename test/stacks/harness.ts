@@ -91,12 +91,17 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** A `pulumi preview` of a stack not deployed yet: every computed value unknown. */
   firstPreview?: boolean;
+  /**
+   * The stack name the engine runs the program under (default: the stack file's). A variant of a stack file
+   * gets its own name so its rendered flow file (`out/flows/<stack>.yaml`) is not the one parallel runs write.
+   */
+  pulumiStack?: string;
 }
 
 /** Installs fresh mocks for the stack, runs the program and waits for every registration. */
 export async function runStack(stack: string, options: RunOptions = {}): Promise<StackRun> {
   const cloud = await setupMocks({
-    stack,
+    stack: options.pulumiStack ?? stack,
     region: "eu-central-1",
     stackReferences: NETWORK_STACK_OUTPUTS,
     ...(options.firstPreview ? { preview: true, firstDeployment: true } : {}),

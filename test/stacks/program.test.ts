@@ -161,6 +161,7 @@ describe.each(STACKS)("the %s stack", (stack) => {
         "endpointMode",
         "flowId",
         "flowName",
+        "genesysProtocol",
         "genesysRegion",
         "handleUtteranceUri",
         "imageRef",

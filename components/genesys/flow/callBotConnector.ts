@@ -102,7 +102,7 @@ const ACTIONS_MARKER = /^\{\{actions:(.+)\}\}$/;
  * The user's exported action with the generated actions put in place of its `{{actions:...}}` markers.
  * Throws, naming what is missing or unknown, when the template does not fit the bot version.
  */
-export function callBotConnectorFromTemplate(template: string, spec: CallBotConnectorSpec): ArchyNode {
+export function callBotConnectorFromTemplate(template: string, spec: CallBotConnectorSpec, actionKey = "callBotConnector"): ArchyNode {
   let parsed: unknown;
   try {
     parsed = parseYaml(template);
@@ -110,8 +110,8 @@ export function callBotConnectorFromTemplate(template: string, spec: CallBotConn
     throw new Error(`callBotConnectorTemplate is not valid YAML: ${(err as Error).message}`, { cause: err });
   }
   const list = Array.isArray(parsed) && parsed.length === 1 ? parsed[0] : parsed;
-  if (!list || typeof list !== "object" || !("callBotConnector" in list)) {
-    throw new Error("callBotConnectorTemplate must be one action: a mapping whose only key is callBotConnector");
+  if (!list || typeof list !== "object" || !(actionKey in list)) {
+    throw new Error(`callBotConnectorTemplate must be one action: a mapping whose only key is ${actionKey}`);
   }
   for (const key of SELECTION_PLACEHOLDERS) {
     if (!template.includes(`{{${key}}}`)) {

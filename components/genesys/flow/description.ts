@@ -34,10 +34,25 @@ export interface FlowDescription {
   participantDataPrefix?: string;
   /**
    * A `callBotConnector` action exported from Architect, used instead of the built-in shape (see
-   * callBotConnector.ts for how to prepare it).
+   * callBotConnector.ts for how to prepare it); for the Digital Bot Connector a `callDigitalBotConnector` action.
    */
   callBotConnectorTemplate?: string;
+  /**
+   * The Digital Bot Connector (v2): the flow calls Call Digital Bot Connector with these timeouts (ISO 8601). Absent:
+   * the Bot Connector (v1) and its Call Bot Connector action.
+   */
+  digital?: DigitalCall;
 }
+
+export interface DigitalCall {
+  /** How long the bot has to answer one message, 1 s to 1 minute (Architect's default 30 s). */
+  botResponseTimeout: string;
+  /** The longest life of the bot session, 1 minute to 3 days (Architect's default 12 h). */
+  sessionTimeout: string;
+}
+
+export const DEFAULT_BOT_RESPONSE_TIMEOUT = "PT30S";
+export const DEFAULT_SESSION_TIMEOUT = "PT12H";
 
 export interface IntentPath {
   name: string;

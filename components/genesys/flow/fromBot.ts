@@ -4,7 +4,17 @@
  */
 import { type BotDefinition, type LocalizedText } from "../../../service/src/bots/definition";
 import { localizedText } from "../../../service/src/bots/localize";
-import { DEFAULT_FOLLOW_UP_TIMEOUT, DEFAULT_PARTICIPANT_DATA_PREFIX, HANDOVER_REASON_PARAMETER, type FlowDescription, type FlowMessage, type IntentAction } from "./description";
+import { type GenesysProtocol } from "../botConnectorConfig";
+import {
+  DEFAULT_BOT_RESPONSE_TIMEOUT,
+  DEFAULT_FOLLOW_UP_TIMEOUT,
+  DEFAULT_PARTICIPANT_DATA_PREFIX,
+  DEFAULT_SESSION_TIMEOUT,
+  HANDOVER_REASON_PARAMETER,
+  type FlowDescription,
+  type FlowMessage,
+  type IntentAction,
+} from "./description";
 
 /** What a deployment may choose for one intent's output path. */
 export interface IntentActionChoice {
@@ -50,6 +60,12 @@ export interface FlowPlan {
   participantDataPrefix?: string;
   callBotConnectorTemplate?: string;
   failurePath?: FailurePathChoice;
+  /** `v2`: Call Digital Bot Connector (default `v1`, Call Bot Connector). */
+  protocol?: GenesysProtocol;
+  /** v2: the Bot Response Timeout, ISO 8601 (default PT30S). */
+  botResponseTimeout?: string;
+  /** v2: the Session Timeout, ISO 8601 (default PT12H). */
+  sessionTimeout?: string;
 }
 
 export const DEFAULT_FAILURE_MESSAGE = "Sorry, something went wrong on my side. Let me connect you with a colleague.";
@@ -138,5 +154,8 @@ export function describeFlow(plan: FlowPlan): FlowDescription {
     },
     participantDataPrefix: plan.participantDataPrefix ?? DEFAULT_PARTICIPANT_DATA_PREFIX,
     ...(plan.callBotConnectorTemplate ? { callBotConnectorTemplate: plan.callBotConnectorTemplate } : {}),
+    ...(plan.protocol === "v2"
+      ? { digital: { botResponseTimeout: plan.botResponseTimeout ?? DEFAULT_BOT_RESPONSE_TIMEOUT, sessionTimeout: plan.sessionTimeout ?? DEFAULT_SESSION_TIMEOUT } }
+      : {}),
   };
 }

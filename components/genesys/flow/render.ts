@@ -37,6 +37,7 @@
 import { Document, isScalar, visit } from "yaml";
 import { type SlotType } from "../../../service/src/bots/definition";
 import { archyDuration, callBotConnectorAction, callBotConnectorFromTemplate, type ArchyNode, type CallBotConnectorSpec } from "./callBotConnector";
+import { callDigitalBotConnectorAction, callDigitalBotConnectorFromTemplate, digitalTimeoutProblems } from "./callDigitalBotConnector";
 import {
   DEFAULT_FOLLOW_UP_TIMEOUT,
   DEFAULT_INPUT_TEXT,
@@ -107,6 +108,7 @@ export function validateFlowDescription(d: FlowDescription): string[] {
   } catch (err) {
     problems.push(`followUpTimeout: ${(err as Error).message}`);
   }
+  if (d.digital) problems.push(...digitalTimeoutProblems({ followUpTimeout: d.followUpTimeout, ...d.digital }));
   if (d.intents.length === 0) problems.push("the bot version declares no intents; the flow needs at least one output path");
   const seen = new Set<string>();
   for (const intent of d.intents) {
@@ -253,7 +255,14 @@ export function renderInboundFlow(d: FlowDescription): RenderedFlow {
       transfer("failure", d.failure.queue, d.failure.priority),
     ],
   };
-  const callAction = d.callBotConnectorTemplate ? callBotConnectorFromTemplate(d.callBotConnectorTemplate, spec) : callBotConnectorAction(spec);
+  const digital = d.digital;
+  const callAction = digital
+    ? d.callBotConnectorTemplate
+      ? callDigitalBotConnectorFromTemplate(d.callBotConnectorTemplate, spec)
+      : callDigitalBotConnectorAction(spec, { botResponseTimeout: archyDuration(digital.botResponseTimeout), sessionTimeout: archyDuration(digital.sessionTimeout) })
+    : d.callBotConnectorTemplate
+      ? callBotConnectorFromTemplate(d.callBotConnectorTemplate, spec)
+      : callBotConnectorAction(spec);
 
   const actions: ArchyNode[] = [];
   if (d.inputParameters.length > 0) {
@@ -269,7 +278,7 @@ export function renderInboundFlow(d: FlowDescription): RenderedFlow {
   const flow = {
     inboundShortMessage: {
       name: "{{flow_name}}",
-      description: d.description ?? "Web messaging through the Bot Connector to the virtual agent; failures go to an agent",
+      description: d.description ?? `Web messaging through the ${digital ? "Digital Bot Connector" : "Bot Connector"} to the virtual agent; failures go to an agent`,
       startUpRef: `/inboundShortMessage/states/state[${STATE_REF}]`,
       defaultLanguage: d.defaultLanguage,
       supportedLanguages: Object.fromEntries(d.languages.map((lang) => [lang, { defaultLanguageSkill: { noValue: true } }])),

@@ -4,7 +4,7 @@
  * Platform API calls); `diagnose` is pure and decides.
  */
 import { GenesysApiError, listAll, type PlatformApi } from "../../../service/src/genesys";
-import { type BotConnectorTypeSettings } from "../botConnectorConfig";
+import { type BotConnectorTypeSettings, type GenesysProtocol, uriPropertyField } from "../botConnectorConfig";
 import { missingPermissions } from "./permissions";
 
 export interface IntegrationTypeFacts {
@@ -36,15 +36,26 @@ export interface Finding {
 
 export interface DoctorExpectations {
   stack: string;
+  /** Which integration type the stack means: v1 the Bot Connector, v2 the Digital Bot Connector. Default v1. */
+  protocol?: GenesysProtocol;
   type: BotConnectorTypeSettings;
   /** Permission groups the stack needs (requiredPermissions). */
   permissions: Array<{ part: string; permissions: string[] }>;
 }
 
-/** The integration types whose name says Bot Connector, the classic one first. */
-export function botConnectorCandidates(types: readonly IntegrationTypeFacts[]): IntegrationTypeFacts[] {
-  const rank = (t: IntegrationTypeFacts) => (/digital/i.test(t.name) ? 1 : 0);
+const isDigital = (t: IntegrationTypeFacts) => /digital/i.test(t.name);
+
+/** The integration types whose name says Bot Connector, the protocol's own first (v1 the classic one, v2 the Digital one). */
+export function botConnectorCandidates(types: readonly IntegrationTypeFacts[], protocol: GenesysProtocol = "v1"): IntegrationTypeFacts[] {
+  const rank = (t: IntegrationTypeFacts) => (isDigital(t) === (protocol === "v2") ? 0 : 1);
   return types.filter((t) => /bot\s*connector/i.test(t.name)).sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
+}
+
+/** What the protocol's integration type and URI property are called, and the config key of the property. */
+function protocolTerms(protocol: GenesysProtocol) {
+  return protocol === "v2"
+    ? { product: "Digital Bot Connector", uriCheck: "Bot Connector URI property", uriKey: "genesysBotConnectorUriProperty", uriHint: /bot\s*connector\s*ur[il]|ur[il]/i }
+    : { product: "Bot Connector", uriCheck: "Handle Utterance URI property", uriKey: "genesysHandleUtteranceUriProperty", uriHint: /utterance|uri|url/i };
 }
 
 const set = (stack: string, key: string, value: string) => `pulumi config set --stack ${stack} virtual-agent:${key} ${value}`;
@@ -52,7 +63,10 @@ const set = (stack: string, key: string, value: string) => `pulumi config set --
 export function diagnose(expect: DoctorExpectations, facts: OrgFacts): Finding[] {
   const findings: Finding[] = [];
   const { stack, type } = expect;
-  const candidates = botConnectorCandidates(facts.integrationTypes);
+  const protocol = expect.protocol ?? "v1";
+  const terms = protocolTerms(protocol);
+  // v1 shows every Bot Connector type (the classic one first); v2 only the Digital ones.
+  const candidates = botConnectorCandidates(facts.integrationTypes, protocol).filter((c) => protocol === "v1" || isDigital(c));
   const configured = facts.integrationTypes.find((t) => t.id === type.integrationTypeId);
 
   // 1. The integration type.
@@ -64,7 +78,9 @@ export function diagnose(expect: DoctorExpectations, facts: OrgFacts): Finding[]
         : {
             level: "warning",
             check: "integration type",
-            detail: `"${configured.id}" exists but is "${configured.name}", which does not look like the Bot Connector` + (candidates.length ? ` (Bot Connector types: ${candidates.map((c) => `${c.id} "${c.name}"`).join(", ")})` : ""),
+            detail:
+              `"${configured.id}" exists but is "${configured.name}", which does not look like the ${terms.product} (genesysProtocol ${protocol})` +
+              (candidates.length ? ` (${terms.product} types: ${candidates.map((c) => `${c.id} "${c.name}"`).join(", ")})` : ""),
             ...(candidates[0] ? { fix: set(stack, "genesysIntegrationTypeId", candidates[0].id) } : {}),
           },
     );
@@ -74,32 +90,35 @@ export function diagnose(expect: DoctorExpectations, facts: OrgFacts): Finding[]
       check: "integration type",
       detail:
         `the org has no integration type "${type.integrationTypeId}"` +
-        (candidates.length ? `; its Bot Connector types are ${candidates.map((c) => `${c.id} ("${c.name}")`).join(", ")}` : "; it lists no Bot Connector type at all (is the Bot Connector product enabled for the org?)"),
+        (candidates.length
+          ? `; its ${terms.product} types are ${candidates.map((c) => `${c.id} ("${c.name}")`).join(", ")}`
+          : `; it lists no ${terms.product} type at all (is the ${terms.product} product enabled for the org?)`),
       ...(candidates[0] ? { fix: set(stack, "genesysIntegrationTypeId", candidates[0].id) } : {}),
     });
   }
   const inspected = configured ?? candidates[0];
 
-  // 2. The Handle Utterance URI property.
+  // 2. The URI property (v1 Handle Utterance URI, v2 Bot Connector URI).
+  const uriProperty = type[uriPropertyField(protocol)] ?? "";
   if (facts.properties) {
     const keys = facts.properties.keys;
-    if (type.handleUtteranceUriProperty in keys) {
-      findings.push({ level: "ok", check: "Handle Utterance URI property", detail: `"${type.handleUtteranceUriProperty}" ("${keys[type.handleUtteranceUriProperty]}") is a config property of ${facts.properties.typeId}` });
+    if (uriProperty in keys) {
+      findings.push({ level: "ok", check: terms.uriCheck, detail: `"${uriProperty}" ("${keys[uriProperty]}") is a config property of ${facts.properties.typeId}` });
     } else {
-      const guess = Object.entries(keys).find(([k, title]) => /utterance|uri|url/i.test(`${k} ${title}`));
+      const guess = Object.entries(keys).find(([k, title]) => terms.uriHint.test(`${k} ${title}`));
       findings.push({
         level: "problem",
-        check: "Handle Utterance URI property",
-        detail: `${facts.properties.typeId} has no config property "${type.handleUtteranceUriProperty}"; its properties are ${Object.entries(keys).map(([k, t]) => `${k} ("${t}")`).join(", ") || "(none)"}`,
-        ...(guess ? { fix: set(stack, "genesysHandleUtteranceUriProperty", guess[0]) } : {}),
+        check: terms.uriCheck,
+        detail: `${facts.properties.typeId} has no config property "${uriProperty}"; its properties are ${Object.entries(keys).map(([k, t]) => `${k} ("${t}")`).join(", ") || "(none)"}`,
+        ...(guess ? { fix: set(stack, terms.uriKey, guess[0]) } : {}),
       });
     }
-    const otherRequired = facts.properties.required.filter((k) => k !== type.handleUtteranceUriProperty);
+    const otherRequired = facts.properties.required.filter((k) => k !== uriProperty);
     if (otherRequired.length > 0) {
       findings.push({ level: "warning", check: "other required properties", detail: `${facts.properties.typeId} also requires ${otherRequired.join(", ")}, which the stack does not set` });
     }
   } else if (inspected) {
-    findings.push({ level: "warning", check: "Handle Utterance URI property", detail: `the config schema of ${inspected.id} could not be read` });
+    findings.push({ level: "warning", check: terms.uriCheck, detail: `the config schema of ${inspected.id} could not be read` });
   }
 
   // 3. The credential slot and type.
@@ -164,14 +183,17 @@ export function diagnose(expect: DoctorExpectations, facts: OrgFacts): Finding[]
 }
 
 /** Reads what diagnose needs from the org (every call is a GET). */
-export async function gatherOrgFacts(api: PlatformApi, type: BotConnectorTypeSettings): Promise<OrgFacts> {
+export async function gatherOrgFacts(api: PlatformApi, type: BotConnectorTypeSettings, protocol: GenesysProtocol = "v1"): Promise<OrgFacts> {
   const rawTypes = await listAll<{ id: string; name?: string; credentials?: Record<string, { credentialTypes?: string[] }> }>(api, "/api/v2/integrations/types");
   const integrationTypes = rawTypes.map((t) => ({
     id: t.id,
     name: t.name ?? t.id,
     credentials: Object.fromEntries(Object.entries(t.credentials ?? {}).map(([slot, spec]) => [slot, spec.credentialTypes ?? []])),
   }));
-  const target = integrationTypes.find((t) => t.id === type.integrationTypeId) ?? botConnectorCandidates(integrationTypes)[0];
+  // The configured type's schema, unless it is not one of the protocol's types: then the best candidate's, so the fix names its keys.
+  const candidates = botConnectorCandidates(integrationTypes, protocol).filter((c) => protocol === "v1" || /digital/i.test(c.name));
+  const configured = integrationTypes.find((t) => t.id === type.integrationTypeId);
+  const target = configured && (candidates.length === 0 || candidates.includes(configured)) ? configured : (candidates[0] ?? configured);
   let properties: OrgFacts["properties"];
   if (target) {
     const schema = await api

@@ -13,6 +13,8 @@ export interface PermissionNeeds {
   rolesByName: boolean;
   /** A custom role is created for the service client (hand-over context). */
   customRole?: boolean;
+  /** The Digital Bot Connector (v2): no bot list to push; the service client's role grants integration:botconnector:send. */
+  digital?: boolean;
 }
 
 const crud = (domain: string, entity: string, actions = ["add", "delete", "edit", "view"]) => actions.map((a) => `${domain}:${entity}:${a}`);
@@ -20,8 +22,9 @@ const crud = (domain: string, entity: string, actions = ["add", "delete", "edit"
 /** Each group of permissions with the part of the stack that needs it. */
 export function requiredPermissions(needs: PermissionNeeds): Array<{ part: string; permissions: string[] }> {
   const groups: Array<{ part: string; permissions: string[] }> = [
-    { part: "Bot Connector integration and its credential", permissions: crud("integrations", "integration") },
-    { part: "bot list", permissions: ["integration:botconnector:edit", "integration:botconnector:view"] },
+    { part: needs.digital ? "Digital Bot Connector integration and its credential" : "Bot Connector integration and its credential", permissions: crud("integrations", "integration") },
+    // The Digital Bot Connector reads the bots from the service: no bot list to push.
+    ...(needs.digital ? [] : [{ part: "bot list", permissions: ["integration:botconnector:edit", "integration:botconnector:view"] }]),
     {
       part: "Inbound Message flow",
       permissions: [
@@ -46,6 +49,10 @@ export function requiredPermissions(needs: PermissionNeeds): Array<{ part: strin
   }
   if (needs.customRole) {
     groups.push({ part: "service OAuth client's custom role (hand-over context)", permissions: crud("authorization", "role") });
+  }
+  if (needs.digital) {
+    // Genesys refuses to grant a role whose permissions the granting client does not hold itself.
+    groups.push({ part: "service OAuth client's custom role (replies that come later)", permissions: [...crud("authorization", "role"), "integration:botconnector:send"] });
   }
   return groups;
 }

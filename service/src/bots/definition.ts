@@ -229,7 +229,22 @@ export interface BotDefinition {
   upstreams?: Record<string, UpstreamDef>;
   /** Messages used by the engine itself (stale button, budget exceeded, ...), per language. */
   systemMessages?: Partial<Record<SystemMessageKey, LocalizedText>>;
+  /** What the customer sees while a reply comes later (Digital Bot Connector only; v1 ignores it). */
+  replyLater?: ReplyLaterDef;
   nodes: Record<string, NodeDef>;
+}
+
+/**
+ * Digital Bot Connector (v2): a turn that outlasts the service's reply window is answered `MoreData` at once and
+ * its outcome is sent later through Genesys's outgoing messages API (docs/digital-bot-connector.md).
+ */
+export interface ReplyLaterDef {
+  /** Sent with the `MoreData` answer when a turn outlasts the reply window. Without it, that answer has no message. */
+  pleaseWait?: LocalizedText;
+  /** Sent every `everySeconds` while the turn is still running, at most `times` times (default 3). */
+  progress?: { everySeconds: number; text: LocalizedText; times?: number };
+  /** The answer to a message that arrives while the previous one is still being answered (it is not processed). */
+  busy?: LocalizedText;
 }
 
 export const CHANNELS = ["webmessaging", "whatsapp", "facebook", "instagram", "sms", "apple", "open"] as const;

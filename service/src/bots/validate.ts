@@ -319,6 +319,10 @@ export function validateDefinition(def: BotDefinition): DefinitionIssue[] {
   for (const [key, text] of Object.entries(def.systemMessages ?? {})) {
     if (text !== undefined) checkText(["systemMessages", key], text);
   }
+  const later = def.replyLater;
+  if (later?.pleaseWait) checkText(["replyLater", "pleaseWait"], later.pleaseWait);
+  if (later?.progress) checkText(["replyLater", "progress", "text"], later.progress.text);
+  if (later?.busy) checkText(["replyLater", "busy"], later.busy);
 
   for (const [id, node] of Object.entries(def.nodes)) {
     const np: Path = ["nodes", id];

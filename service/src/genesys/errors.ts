@@ -29,6 +29,8 @@ export class GenesysApiError extends Error {
     readonly body: GenesysErrorBody | undefined,
     /** Genesys's correlation id for support cases (`inin-correlation-id`). */
     readonly correlationId: string | undefined,
+    /** The Retry-After header of a 429 or 5xx, for a caller that retries on its own schedule. */
+    readonly retryAfter?: string,
   ) {
     super(`${method} ${path} failed with ${status}${describeBody(body)}`);
     this.name = "GenesysApiError";

@@ -117,7 +117,14 @@ export class GenesysPlatformClient implements PlatformApi {
         continue;
       }
       if (!response.ok) {
-        throw new GenesysApiError(method, path, response.status, await readErrorBody(response), response.headers.get("inin-correlation-id") ?? undefined);
+        throw new GenesysApiError(
+          method,
+          path,
+          response.status,
+          await readErrorBody(response),
+          response.headers.get("inin-correlation-id") ?? undefined,
+          response.headers.get("retry-after") ?? undefined,
+        );
       }
       if (response.status === 204) return undefined as T;
       const text = await response.text();
