@@ -7,25 +7,18 @@
  * Options (environment): BENCH_DURATION (seconds per run, default 10), BENCH_CONNECTIONS (256),
  * BENCH_RATE (offered turns/s for the fixed-rate run, 2000), BENCH_SKIP_DYNAMODB=1.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import path from "node:path";
 import autocannon from "autocannon";
 import { turnRequestBody, TurnStream } from "./conversations";
 import { openLoop, type OpenLoopResult } from "./openLoop";
+import { buildBundle, ROOT, SERVICE_MAIN, serviceEnv, startProcess, TOKEN } from "./serviceProcess";
 
-const ROOT = path.join(__dirname, "..");
-const TOKEN = "bench-verify-token-0123456789abcdef";
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 256);
 const RATE = Number(process.env.BENCH_RATE ?? 2000);
-
-interface Running {
-  url: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -35,47 +28,6 @@ async function freePort(): Promise<number> {
   server.close();
   return port;
 }
-
-/** Starts a server process and resolves once it printed the URL it listens on. */
-async function startProcess(args: string[], env: NodeJS.ProcessEnv): Promise<Running> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  child.stderr?.on("data", (d: Buffer) => (err += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(" ")} did not start:\n${err}`)), 20_000);
-    child.stdout?.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        out = "";
-        resolve(m[1]);
-      } else if (out.length > 100_000) {
-        out = out.slice(-10_000);
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}:\n${err}`)));
-  });
-  // Keep draining its logs so the pipe never blocks it.
-  child.stdout?.resume();
-  return {
-    url,
-    child,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = once(child, "exit");
-      child.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
-
-function serviceEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { VERIFY_TOKEN: TOKEN, HOST: "127.0.0.1", PORT: "0", BOTS_DIR: path.join(ROOT, "service", "bots"), NODE_ENV: "production", ...extra };
-}
-
-const SERVICE_MAIN = path.join(ROOT, "service", "dist", "main.js");
 
 /** Milliseconds from spawning the process until /readyz first answers 200 (median of runs). */
 async function timeToReady(runs: number): Promise<number[]> {
@@ -201,21 +153,21 @@ async function main(): Promise<void> {
   console.log(`# Benchmark — ${new Date().toISOString()}`);
   console.log(`Node ${process.version}, ${(await import("node:os")).cpus().length} cores, ${CONNECTIONS} connections, ${DURATION} s per run\n`);
   // The same bundle the image runs (service/build/bundle.cjs → service/dist/main.js).
-  execFileSync(process.execPath, [path.join(ROOT, "service", "build", "bundle.cjs")], { stdio: "inherit" });
+  buildBundle();
 
   const ready = await timeToReady(7);
   console.log(`Process start → /readyz 200: median ${fmt(ready[3] as number, 0)} ms (min ${fmt(ready[0] as number)}, max ${fmt(ready[6] as number)}; 7 starts)\n`);
 
   // Per server: warm up at the offered rate, measure latency at that rate, then push to saturation
   // (saturation leaves many sessions behind, so it comes last).
-  const service = await startProcess([SERVICE_MAIN], serviceEnv());
+  const service = await startProcess(process.execPath, [SERVICE_MAIN], serviceEnv());
   const bytes = await averageAnswerBytes(service.url);
   await fixedRate(service.url, "svc-warm", RATE, 3);
   const svcRate = await fixedRate(service.url, "svc-rate");
   const svc = await load(service.url, "svc");
   await service.stop();
 
-  const bare = await startProcess([path.join(ROOT, "bench", "bare-server.js")], { BODY_BYTES: String(bytes) });
+  const bare = await startProcess(process.execPath, [path.join(ROOT, "bench", "bare-server.js")], { BODY_BYTES: String(bytes) });
   await fixedRate(bare.url, "bare-warm", RATE, 3);
   const baseRate = await fixedRate(bare.url, "bare-rate");
   const base = await load(bare.url, "bare");
@@ -244,7 +196,7 @@ async function main(): Promise<void> {
         AWS_SECRET_ACCESS_KEY: "bench",
       });
       execFileSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "session-table-create.ts")], { cwd: ROOT, env: { ...process.env, ...env }, stdio: "ignore" });
-      const dynamo = await startProcess([SERVICE_MAIN], env);
+      const dynamo = await startProcess(process.execPath, [SERVICE_MAIN], env);
       await fixedRate(dynamo.url, "ddb-warm", Math.min(RATE, 100), 3);
       const ddbRate = await fixedRate(dynamo.url, "ddb-rate", Math.min(RATE, 100));
       const ddb = await load(dynamo.url, "ddb");
