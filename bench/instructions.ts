@@ -8,13 +8,14 @@
  * JavaScript, the HTTP parser, the scavenges) and in all threads (plus the JIT compiler and concurrent GC).
  *
  * Options (environment): INSTR_TURNS (turns per round, 2000), INSTR_ROUNDS (3), INSTR_WARMUP (3000),
- * INSTR_CONNECTIONS (8), PROFILE_NO_BUILD=1 (use service/dist/main.js as it is). Needs valgrind (apt: valgrind).
+ * INSTR_CONNECTIONS (8), INSTR_SERVER=bare (count the bare node:http server of `npm run bench` instead, answering
+ * 400 bytes), PROFILE_NO_BUILD=1 (use service/dist/main.js as it is). Needs valgrind (apt: valgrind).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { buildBundle, drive, SERVICE_MAIN, serviceEnv, startProcess } from "./serviceProcess";
+import { BARE_SERVER, buildBundle, drive, SERVICE_MAIN, serviceEnv, startProcess } from "./serviceProcess";
 
 const TURNS = Number(process.env.INSTR_TURNS ?? 2000);
 const ROUNDS = Number(process.env.INSTR_ROUNDS ?? 3);
@@ -22,6 +23,7 @@ const WARMUP = Number(process.env.INSTR_WARMUP ?? 3000);
 const CONNECTIONS = Number(process.env.INSTR_CONNECTIONS ?? 8);
 /** valgrind and vgdb name their pipe after $HOST: both must see the same value. */
 const HOST = "127.0.0.1";
+const BARE = process.env.INSTR_SERVER === "bare";
 
 function totalsOf(file: string): number {
   const m = /^totals: (\d+)/m.exec(readFileSync(file, "utf8")) ?? /^summary: (\d+)/m.exec(readFileSync(file, "utf8"));
@@ -40,13 +42,13 @@ async function main(): Promise<void> {
   } catch {
     throw new Error("valgrind is not installed (apt-get install valgrind)");
   }
-  if (process.env.PROFILE_NO_BUILD !== "1") buildBundle();
+  if (!BARE && process.env.PROFILE_NO_BUILD !== "1") buildBundle();
   const dir = mkdtempSync(path.join(tmpdir(), "turn-instructions-"));
   const out = path.join(dir, "callgrind.out");
   const service = await startProcess(
     "valgrind",
-    ["--tool=callgrind", "--smc-check=all-non-file", "--separate-threads=yes", `--callgrind-out-file=${out}`, process.execPath, SERVICE_MAIN],
-    serviceEnv({ HOST }),
+    ["--tool=callgrind", "--smc-check=all-non-file", "--separate-threads=yes", `--callgrind-out-file=${out}`, process.execPath, BARE ? BARE_SERVER : SERVICE_MAIN],
+    BARE ? { HOST, BODY_BYTES: "400" } : serviceEnv({ HOST }),
   );
   const pid = String(service.child.pid);
   const control = (flag: string) => execFileSync("callgrind_control", [flag, pid], { env: { ...process.env, HOST }, stdio: "ignore" });
@@ -75,7 +77,7 @@ async function main(): Promise<void> {
     const s = stats(values);
     console.log(`${label}: median ${fmt(s.median)}k instructions per turn (min ${fmt(s.min)}k, max ${fmt(s.max)}k)`);
   };
-  console.log(`Node ${process.version}; ${ROUNDS} rounds of ${TURNS} turns over ${CONNECTIONS} connections after ${WARMUP} to warm up`);
+  console.log(`${BARE ? "bare node:http server" : "service"}, Node ${process.version}; ${ROUNDS} rounds of ${TURNS} turns over ${CONNECTIONS} connections after ${WARMUP} to warm up`);
   line("main thread", mainThread);
   line("all threads", all);
 }

@@ -64,6 +64,9 @@ async function main(): Promise<void> {
     for (const f of rows.slice(0, TOP)) console.log(`| ${perTurn(f[key])} | ${((100 * f[key]) / busy).toFixed(1)} | ${f.frame.replace(/\|/g, "\\|")} |`);
     console.log("");
   };
+  console.log(`Self time by package or service directory\n\n| µs/turn | % | where |\n|---:|---:|---|`);
+  for (const p of summary.packages) console.log(`| ${perTurn(p.selfUs)} | ${((100 * p.selfUs) / busy).toFixed(1)} | ${p.name} |`);
+  console.log("");
   table("Self time (in the function itself)", "selfUs");
   table("Inclusive time (the function and what it calls)", "totalUs");
 }

@@ -14,7 +14,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { turnRequestBody, TurnStream } from "./conversations";
 import { openLoop, type OpenLoopResult } from "./openLoop";
-import { buildBundle, ROOT, SERVICE_MAIN, serviceEnv, startProcess, TOKEN } from "./serviceProcess";
+import { BARE_SERVER, buildBundle, ROOT, SERVICE_MAIN, serviceEnv, startProcess, TOKEN } from "./serviceProcess";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 256);
@@ -167,7 +167,7 @@ async function main(): Promise<void> {
   const svc = await load(service.url, "svc");
   await service.stop();
 
-  const bare = await startProcess(process.execPath, [path.join(ROOT, "bench", "bare-server.js")], { BODY_BYTES: String(bytes) });
+  const bare = await startProcess(process.execPath, [BARE_SERVER], { BODY_BYTES: String(bytes) });
   await fixedRate(bare.url, "bare-warm", RATE, 3);
   const baseRate = await fixedRate(bare.url, "bare-rate");
   const base = await load(bare.url, "bare");

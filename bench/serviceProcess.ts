@@ -11,6 +11,8 @@ import { turnRequestBody, TurnStream } from "./conversations";
 export const ROOT = path.join(__dirname, "..");
 export const TOKEN = "bench-verify-token-0123456789abcdef";
 export const SERVICE_MAIN = path.join(ROOT, "service", "dist", "main.js");
+/** The baseline: a bare node:http server that parses the body and answers a fixed JSON body (BODY_BYTES long). */
+export const BARE_SERVER = path.join(ROOT, "bench", "bare-server.js");
 
 export interface Running {
   url: string;
