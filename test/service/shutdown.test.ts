@@ -24,6 +24,37 @@ describe("graceful shutdown", () => {
     await expect(fetch(svc.url + "/healthz")).rejects.toThrow();
   });
 
+  test("answers in flight when close() begins end their keep-alive connection: a turn and a failing /readyz", async () => {
+    // A store that holds every load and ping until the test lets it go.
+    const store = new FaultyStore();
+    const held: Array<() => void> = [];
+    const hold = () => new Promise<void>((resolve) => held.push(resolve));
+    const load = store.load.bind(store);
+    store.load = async (id, signal) => {
+      await hold();
+      return load(id, signal);
+    };
+    store.ping = async () => {
+      await hold();
+      throw new Error("store unreachable (test)");
+    };
+    const svc = await startService({}, { store });
+    const turn = svc.post(turnBody());
+    const ready = fetch(svc.url + "/readyz");
+    while (held.length < 2) await new Promise((r) => setImmediate(r));
+    const closed = svc.close();
+    // Closing has begun once the server refuses new connections (or answers them 503).
+    for (;;) {
+      const probe = await fetch(svc.url + "/healthz").catch(() => undefined);
+      if (probe?.status !== 200) break;
+    }
+    for (const release of held) release();
+    const [turnAnswer, readyAnswer] = await Promise.all([turn, ready]);
+    expect([turnAnswer.status, turnAnswer.headers.get("connection")]).toEqual([200, "close"]);
+    expect([readyAnswer.status, readyAnswer.headers.get("connection")]).toEqual([503, "close"]);
+    await closed;
+  });
+
   test("the process exits 0 on SIGTERM, well within 10 s", async () => {
     const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "service", "src", "main.ts")], {
       cwd: ROOT,
