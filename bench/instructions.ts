@@ -15,6 +15,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { stats } from "./report";
 import { BARE_SERVER, buildBundle, drive, SERVICE_MAIN, serviceEnv, startProcess } from "./serviceProcess";
 
 const TURNS = Number(process.env.INSTR_TURNS ?? 2000);
@@ -30,11 +31,6 @@ function totalsOf(file: string): number {
   if (!m?.[1]) throw new Error(`no totals in ${file}`);
   return Number(m[1]);
 }
-
-const stats = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { min: sorted[0] as number, median: sorted[Math.floor((sorted.length - 1) / 2)] as number, max: sorted[sorted.length - 1] as number };
-};
 
 async function main(): Promise<void> {
   try {
