@@ -233,7 +233,7 @@ async function benchRun(run: number, answerBytes: number): Promise<RunFigures> {
   console.log(SATURATION_HEADER);
   console.log(row("service (memory store)", svc.saturation));
   console.log(row("bare node:http", base.saturation));
-  console.log(`\nFixed offered rate (${RATE} turns/s over ${CONNECTIONS} keep-alive connections, latency from when each turn was due):\n`);
+  console.log(`\nFixed offered rate (${fmt(RATE)} turns/s over ${CONNECTIONS} keep-alive connections, latency from when each turn was due):\n`);
   console.log(RATE_HEADER);
   console.log(rateRow("service (memory store)", svc.rate));
   console.log(rateRow("bare node:http", base.rate));
@@ -305,7 +305,7 @@ async function main(): Promise<void> {
   console.log(`## Over ${RUNS} runs\n\n${section}`);
   if (writeDocs) {
     writeFileSync(DOCS_FILE, replaceFigures(readFileSync(DOCS_FILE, "utf8"), section, DOCS_FILE));
-    console.log(`\nWrote the figures section of ${path.relative(process.cwd(), DOCS_FILE) || DOCS_FILE}.`);
+    console.log(`\nWrote the figures section of ${DOCS_FILE}.`);
   }
 }
 
