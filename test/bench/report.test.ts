@@ -2,6 +2,8 @@
  * What `npm run bench` reports, on given numbers (no benchmark runs here): the statistics over runs, ratios taken
  * within each run, the aims marked met or not met, and the figures section written between its markers only.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import {
   type BenchSettings,
   benchCommand,
@@ -157,6 +159,16 @@ describe("replaceFigures", () => {
     expect(() => replaceFigures(`${doc}\n${FIGURES_BEGIN}\n`, "x")).toThrow(`has 2 ${FIGURES_BEGIN} markers, needs exactly one`);
     expect(() => replaceFigures(`${doc}\n${FIGURES_END}\n`, "x")).toThrow(`has 2 ${FIGURES_END} markers, needs exactly one`);
     expect(() => replaceFigures(`${FIGURES_END}\n${FIGURES_BEGIN}\n`, "x")).toThrow(`has ${FIGURES_END} before ${FIGURES_BEGIN}`);
+  });
+});
+
+describe("docs/performance.md", () => {
+  it("has its figures section between one pair of markers, so --write-docs can write it", () => {
+    const file = path.join(__dirname, "..", "..", "docs", "performance.md");
+    const doc = readFileSync(file, "utf8");
+    const written = replaceFigures(doc, "the figures", "docs/performance.md");
+    expect(written.split(FIGURES_BEGIN)[0]).toBe(doc.split(FIGURES_BEGIN)[0]);
+    expect(written.split(FIGURES_END)[1]).toBe(doc.split(FIGURES_END)[1]);
   });
 });
 
