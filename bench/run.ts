@@ -1,31 +1,52 @@
 /**
- * `npm run bench`: the endpoint service under load, against a bare node:http baseline measured in the
- * same run on the same machine. Prints throughput and latency for both and their ratio, latency at a
- * fixed offered rate, the time from process start to /readyz, and (when dynalite is available) the same
- * load with the DynamoDB session store, reported on its own.
+ * `npm run bench`: the endpoint service under load, against a bare node:http baseline measured in the same run on
+ * the same machine, BENCH_RUNS times. Each run measures the time from process start to /readyz, latency at a fixed
+ * offered rate and throughput and latency at saturation for both servers, and (when dynalite is available) the same
+ * with the DynamoDB session store, reported on its own. Prints the machine first, each run's tables as it ends, then
+ * every figure as min / median / max over the runs, ratios taken within each run, each aim marked met or not met.
  *
- * Options (environment): BENCH_DURATION (seconds per run, default 10), BENCH_CONNECTIONS (256),
- * BENCH_RATE (offered turns/s for the fixed-rate run, 2000), BENCH_SKIP_DYNAMODB=1.
+ * `npm run bench -- --write-docs` also writes that last part into docs/performance.md (BENCH_DOCS_FILE), between
+ * its figures markers; nothing else in the file changes.
+ *
+ * Options (environment): BENCH_RUNS (3), BENCH_DURATION (seconds per load, default 10), BENCH_CONNECTIONS (256),
+ * BENCH_RATE (offered turns/s for the fixed-rate load, 2000), BENCH_READY_STARTS (starts per run, 7),
+ * BENCH_SKIP_DYNAMODB=1, BENCH_DOCS_FILE (where --write-docs writes, docs/performance.md).
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { turnRequestBody, TurnStream } from "./conversations";
 import { openLoop, type OpenLoopResult } from "./openLoop";
+import { type BenchSettings, benchCommand, describeMachine, fmt, type Machine, renderFigures, replaceFigures, type RunFigures, stats, summarize } from "./report";
+import { BARE_SERVER, buildBundle, ROOT, SERVICE_MAIN, serviceEnv, startProcess, TOKEN } from "./serviceProcess";
 
-const ROOT = path.join(__dirname, "..");
-const TOKEN = "bench-verify-token-0123456789abcdef";
-const DURATION = Number(process.env.BENCH_DURATION ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 256);
-const RATE = Number(process.env.BENCH_RATE ?? 2000);
+/** A mistake in how the benchmark was called: reported in one line, without a stack trace. */
+class UsageError extends Error {}
 
-interface Running {
-  url: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
+const badSettings: string[] = [];
+/** A positive whole-number setting from the environment; main() stops before measuring if one is bad. */
+function setting(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (Number.isInteger(value) && value >= 1) return value;
+  badSettings.push(`${name} must be a whole number, at least 1 (default ${fallback}), not "${raw}"`);
+  return fallback;
 }
+
+const DURATION = setting("BENCH_DURATION", 10);
+const CONNECTIONS = setting("BENCH_CONNECTIONS", 256);
+const RATE = setting("BENCH_RATE", 2000);
+const RUNS = setting("BENCH_RUNS", 3);
+const READY_STARTS = setting("BENCH_READY_STARTS", 7);
+const SKIP_DYNAMODB = process.env.BENCH_SKIP_DYNAMODB === "1";
+/** dynalite answers in milliseconds, not microseconds: its fixed rate is kept low. */
+const DYNAMO_RATE = Math.min(RATE, 100);
+const DOCS_FILE = path.resolve(process.env.BENCH_DOCS_FILE ?? path.join(ROOT, "docs", "performance.md"));
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -36,48 +57,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts a server process and resolves once it printed the URL it listens on. */
-async function startProcess(args: string[], env: NodeJS.ProcessEnv): Promise<Running> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  child.stderr?.on("data", (d: Buffer) => (err += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(" ")} did not start:\n${err}`)), 20_000);
-    child.stdout?.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        out = "";
-        resolve(m[1]);
-      } else if (out.length > 100_000) {
-        out = out.slice(-10_000);
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}:\n${err}`)));
-  });
-  // Keep draining its logs so the pipe never blocks it.
-  child.stdout?.resume();
-  return {
-    url,
-    child,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = once(child, "exit");
-      child.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
-
-function serviceEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { VERIFY_TOKEN: TOKEN, HOST: "127.0.0.1", PORT: "0", BOTS_DIR: path.join(ROOT, "service", "bots"), NODE_ENV: "production", ...extra };
-}
-
-const SERVICE_MAIN = path.join(ROOT, "service", "dist", "main.js");
-
-/** Milliseconds from spawning the process until /readyz first answers 200 (median of runs). */
+/** Milliseconds from spawning the process until /readyz first answers 200, one figure per start. */
 async function timeToReady(runs: number): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -85,6 +65,7 @@ async function timeToReady(runs: number): Promise<number[]> {
     const started = performance.now();
     const child = spawn(process.execPath, [SERVICE_MAIN], { cwd: ROOT, env: { PATH: process.env.PATH, ...serviceEnv({ PORT: String(port) }) }, stdio: "ignore" });
     for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the service exited (${child.exitCode ?? child.signalCode}) before /readyz answered 200`);
       try {
         const res = await fetch(`http://127.0.0.1:${port}/readyz`);
         if (res.status === 200) break;
@@ -98,7 +79,7 @@ async function timeToReady(runs: number): Promise<number[]> {
     child.kill("SIGTERM");
     await exited;
   }
-  return times.sort((a, b) => a - b);
+  return times;
 }
 
 interface LoadResult {
@@ -184,8 +165,6 @@ async function withDynalite<T>(fn: (endpoint: string) => Promise<T>): Promise<T>
   }
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
 function row(name: string, r: LoadResult): string {
   return `| ${name} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p90, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.requests)} | ${r.errors + r.non2xx + r.mismatches} |`;
 }
@@ -194,74 +173,143 @@ function rateRow(name: string, r: OpenLoopResult): string {
   return `| ${name} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p90, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.max, 1)} | ${fmt(r.completed)} | ${r.errors} |`;
 }
 
+const SATURATION_HEADER = "| server | turns/s | p50 ms | p90 ms | p99 ms | requests | errors |\n|---|---:|---:|---:|---:|---:|---:|";
+const RATE_HEADER = "| server | turns/s | p50 ms | p90 ms | p99 ms | max ms | requests | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|";
+
 const fixedRate = (url: string, label: string, rate = RATE, seconds = DURATION) =>
   openLoop({ url, token: TOKEN, connections: CONNECTIONS, rate, durationMs: seconds * 1000, label });
 
-async function main(): Promise<void> {
-  console.log(`# Benchmark — ${new Date().toISOString()}`);
-  console.log(`Node ${process.version}, ${(await import("node:os")).cpus().length} cores, ${CONNECTIONS} connections, ${DURATION} s per run\n`);
-  // The same bundle the image runs (service/build/bundle.cjs → service/dist/main.js).
-  execFileSync(process.execPath, [path.join(ROOT, "service", "build", "bundle.cjs")], { stdio: "inherit" });
+const figures = (saturation: LoadResult, rate: OpenLoopResult) => ({
+  saturation: { rps: saturation.rps, p99: saturation.p99, errors: saturation.errors + saturation.non2xx + saturation.mismatches },
+  fixedRate: { rps: rate.rps, p99: rate.p99, errors: rate.errors },
+});
 
-  const ready = await timeToReady(7);
-  console.log(`Process start → /readyz 200: median ${fmt(ready[3] as number, 0)} ms (min ${fmt(ready[0] as number)}, max ${fmt(ready[6] as number)}; 7 starts)\n`);
+/** A server's loads: warm up at the offered rate, measure at that rate, then saturate (which leaves many sessions behind, so it comes last). */
+async function measure(url: string, label: string, rate: number): Promise<{ rate: OpenLoopResult; saturation: LoadResult }> {
+  await fixedRate(url, `${label}-warm`, rate, 3);
+  const atRate = await fixedRate(url, `${label}-rate`, rate);
+  const saturation = await load(url, label);
+  return { rate: atRate, saturation };
+}
 
-  // Per server: warm up at the offered rate, measure latency at that rate, then push to saturation
-  // (saturation leaves many sessions behind, so it comes last).
-  const service = await startProcess([SERVICE_MAIN], serviceEnv());
-  const bytes = await averageAnswerBytes(service.url);
-  await fixedRate(service.url, "svc-warm", RATE, 3);
-  const svcRate = await fixedRate(service.url, "svc-rate");
-  const svc = await load(service.url, "svc");
+async function dynamoRun(run: number): Promise<RunFigures["dynamodb"]> {
+  return withDynalite(async (endpoint) => {
+    const env = serviceEnv({
+      SESSION_STORE: "dynamodb",
+      SESSION_TABLE: "bench-sessions",
+      AWS_REGION: "us-east-1",
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+      AWS_ACCESS_KEY_ID: "bench",
+      AWS_SECRET_ACCESS_KEY: "bench",
+    });
+    execFileSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "session-table-create.ts")], { cwd: ROOT, env: { ...process.env, ...env }, stdio: "ignore" });
+    const dynamo = await startProcess(process.execPath, [SERVICE_MAIN], env);
+    const ddb = await measure(dynamo.url, `ddb${run}`, DYNAMO_RATE);
+    await dynamo.stop();
+    console.log(`\nDynamoDB session store against dynalite, saturation, then ${DYNAMO_RATE} turns/s offered:\n`);
+    console.log(SATURATION_HEADER);
+    console.log(row("service (DynamoDB store)", ddb.saturation));
+    console.log("");
+    console.log(RATE_HEADER);
+    console.log(rateRow("service (DynamoDB store)", ddb.rate));
+    return figures(ddb.saturation, ddb.rate);
+  });
+}
+
+/** One run: every figure once, its tables printed as it ends. */
+async function benchRun(run: number, answerBytes: number): Promise<RunFigures> {
+  console.log(`## Run ${run} of ${RUNS}\n`);
+  const ready = stats(await timeToReady(READY_STARTS));
+  console.log(`Process start → /readyz 200: median ${fmt(ready.median)} ms (min ${fmt(ready.min)}, max ${fmt(ready.max)}; ${READY_STARTS} starts)\n`);
+
+  const service = await startProcess(process.execPath, [SERVICE_MAIN], serviceEnv());
+  const svc = await measure(service.url, `svc${run}`, RATE);
   await service.stop();
-
-  const bare = await startProcess([path.join(ROOT, "bench", "bare-server.js")], { BODY_BYTES: String(bytes) });
-  await fixedRate(bare.url, "bare-warm", RATE, 3);
-  const baseRate = await fixedRate(bare.url, "bare-rate");
-  const base = await load(bare.url, "bare");
+  const bare = await startProcess(process.execPath, [BARE_SERVER], { BODY_BYTES: String(answerBytes) });
+  const base = await measure(bare.url, `bare${run}`, RATE);
   await bare.stop();
 
-  console.log(`Saturation (as fast as ${CONNECTIONS} connections go; answers average ${bytes} bytes):\n`);
-  console.log("| server | turns/s | p50 ms | p90 ms | p99 ms | requests | errors |");
-  console.log("|---|---:|---:|---:|---:|---:|---:|");
-  console.log(row("service (memory store)", svc));
-  console.log(row("bare node:http", base));
-  console.log(`\nRatio service / bare: throughput ${(svc.rps / base.rps).toFixed(2)}, p99 latency ${(svc.p99 / Math.max(base.p99, 0.001)).toFixed(2)}\n`);
-  console.log(`Fixed offered rate (${RATE} turns/s over ${CONNECTIONS} keep-alive connections, latency from when each turn was due):\n`);
-  console.log("| server | turns/s | p50 ms | p90 ms | p99 ms | max ms | requests | errors |");
-  console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
-  console.log(rateRow("service (memory store)", svcRate));
-  console.log(rateRow("bare node:http", baseRate));
+  console.log(`Saturation (as fast as ${CONNECTIONS} connections go):\n`);
+  console.log(SATURATION_HEADER);
+  console.log(row("service (memory store)", svc.saturation));
+  console.log(row("bare node:http", base.saturation));
+  console.log(`\nFixed offered rate (${fmt(RATE)} turns/s over ${CONNECTIONS} keep-alive connections, latency from when each turn was due):\n`);
+  console.log(RATE_HEADER);
+  console.log(rateRow("service (memory store)", svc.rate));
+  console.log(rateRow("bare node:http", base.rate));
 
-  if (process.env.BENCH_SKIP_DYNAMODB !== "1") {
-    await withDynalite(async (endpoint) => {
-      const env = serviceEnv({
-        SESSION_STORE: "dynamodb",
-        SESSION_TABLE: "bench-sessions",
-        AWS_REGION: "us-east-1",
-        AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-        AWS_ACCESS_KEY_ID: "bench",
-        AWS_SECRET_ACCESS_KEY: "bench",
-      });
-      execFileSync(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "session-table-create.ts")], { cwd: ROOT, env: { ...process.env, ...env }, stdio: "ignore" });
-      const dynamo = await startProcess([SERVICE_MAIN], env);
-      await fixedRate(dynamo.url, "ddb-warm", Math.min(RATE, 100), 3);
-      const ddbRate = await fixedRate(dynamo.url, "ddb-rate", Math.min(RATE, 100));
-      const ddb = await load(dynamo.url, "ddb");
-      await dynamo.stop();
-      console.log(`\nDynamoDB session store against dynalite on the same machine (a third process on 2 cores; dynalite is far slower than DynamoDB):\n`);
-      console.log("| server | turns/s | p50 ms | p90 ms | p99 ms | requests | errors |");
-      console.log("|---|---:|---:|---:|---:|---:|---:|");
-      console.log(row("service (DynamoDB store), saturation", ddb));
-      console.log(`\nAt ${Math.min(RATE, 100)} turns/s offered:\n`);
-      console.log("| server | turns/s | p50 ms | p90 ms | p99 ms | max ms | requests | errors |");
-      console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
-      console.log(rateRow("service (DynamoDB store)", ddbRate));
-    });
+  const dynamodb = SKIP_DYNAMODB ? undefined : await dynamoRun(run);
+  console.log("");
+  return { readyMs: ready.median, service: figures(svc.saturation, svc.rate), bare: figures(base.saturation, base.rate), ...(dynamodb ? { dynamodb } : {}) };
+}
+
+function machine(): Machine {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() || "unknown CPU",
+    cores: cpus.length,
+    memoryBytes: os.totalmem(),
+    os: `${os.type()} ${os.release()} (${os.arch()})`,
+    node: process.version,
+    loadAverage: os.loadavg()[0] ?? 0,
+  };
+}
+
+/** The command-line arguments: `--write-docs` or nothing, so a mistyped flag is not silently a run that writes nothing. */
+function parseArgs(args: string[]): { writeDocs: boolean } {
+  const unknown = args.filter((a) => a !== "--write-docs");
+  if (unknown.length) throw new UsageError(`unknown argument ${unknown.join(" ")}: npm run bench takes only --write-docs (settings go in the environment, see bench/run.ts)`);
+  return { writeDocs: args.includes("--write-docs") };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const { writeDocs } = parseArgs(args);
+  if (badSettings.length) throw new UsageError(badSettings.join("\n"));
+  // Check the markers before minutes of measuring, not after.
+  if (writeDocs) {
+    try {
+      replaceFigures(readFileSync(DOCS_FILE, "utf8"), "", DOCS_FILE);
+    } catch (err) {
+      throw new UsageError(`--write-docs: ${(err as Error).message}`);
+    }
+  }
+
+  const started = new Date();
+  const host = machine();
+  console.log(`# Benchmark — ${started.toISOString()}\n`);
+  console.log(`${describeMachine(host)}`);
+  console.log(`${RUNS} runs; ${CONNECTIONS} connections, ${DURATION} s per load\n`);
+  // The same bundle the image runs (service/build/bundle.cjs → service/dist/main.js).
+  buildBundle();
+
+  // The bare server answers as many bytes as the service's average answer.
+  const sizing = await startProcess(process.execPath, [SERVICE_MAIN], serviceEnv());
+  const answerBytes = await averageAnswerBytes(sizing.url);
+  await sizing.stop();
+
+  const runs: RunFigures[] = [];
+  for (let run = 1; run <= RUNS; run++) runs.push(await benchRun(run, answerBytes));
+
+  const settings: BenchSettings = {
+    command: benchCommand(process.env, args),
+    runs: RUNS,
+    durationSeconds: DURATION,
+    connections: CONNECTIONS,
+    rate: RATE,
+    dynamoRate: DYNAMO_RATE,
+    readyStarts: READY_STARTS,
+    answerBytes,
+  };
+  const section = renderFigures(summarize(runs), settings, host, started);
+  console.log(`## Over ${RUNS} runs\n\n${section}`);
+  if (writeDocs) {
+    writeFileSync(DOCS_FILE, replaceFigures(readFileSync(DOCS_FILE, "utf8"), section, DOCS_FILE));
+    console.log(`\nWrote the figures section of ${DOCS_FILE}.`);
   }
 }
 
 main().catch((err: unknown) => {
-  console.error(err);
+  console.error(err instanceof UsageError ? err.message : err);
   process.exit(1);
 });

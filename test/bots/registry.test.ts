@@ -1,4 +1,5 @@
 import { BotRegistry } from "../../service/src/bots/registry";
+import { phrasesOf } from "../../service/src/engine/matching";
 import { loadSampleBot, minimalBot, parseObject } from "./fixtures";
 
 describe("BotRegistry.resolve", () => {
@@ -50,5 +51,24 @@ describe("BotRegistry.resolve", () => {
     expect(r.ok && r.bot.textLimit).toBe(765);
     const a = registry.resolve({ chatBotId: "acme-support", botId: "x", botVersion: "1.0" });
     expect(a.ok && a.bot.textLimit).toBe(4000);
+  });
+});
+
+describe("BotRegistry prepares each bot's phrases when it loads it", () => {
+  it("every interrupt, skip and choice phrase in every language of the bot, so no turn prepares one", () => {
+    const sample = loadSampleBot();
+    new BotRegistry([{ file: "acme.yaml", definition: sample }]);
+    const owners: object[] = [...(sample.interrupts ?? [])];
+    for (const node of Object.values(sample.nodes)) {
+      const question = node.question ?? node.optionalQuestion;
+      if (question?.answer.type === "choice") owners.push(...question.answer.options);
+      if (node.optionalQuestion) owners.push(node.optionalQuestion.skip);
+    }
+    expect(owners.length).toBeGreaterThan(5);
+    expect(sample.languages.length).toBeGreaterThan(1);
+    const notPrepared = () => {
+      throw new Error("prepared during a turn");
+    };
+    for (const owner of owners) for (const language of sample.languages) expect(() => phrasesOf(owner, language, sample.defaultLanguage, notPrepared)).not.toThrow();
   });
 });

@@ -74,6 +74,18 @@ describe("dates, read by chrono-node in the customer's language", () => {
     expect(offsetMinutes(new Date("2026-07-01T12:00:00Z"), "Europe/Berlin")).toBe(120);
     expect(offsetMinutes(late, "America/New_York")).toBe(-300);
   });
+  it("keeps each time zone's clock apart, also past the zones whose formatter it keeps", () => {
+    const late = new Date("2026-11-24T23:30:00Z");
+    // Compared with what Intl says directly: the date in ISO form (en-CA) and the offset as "GMT+05:30".
+    const zones = Intl.supportedValuesOf("timeZone").slice(0, 100);
+    for (const zone of [...zones, ...zones]) {
+      const offset = /GMT(?:([+-])(\d\d):(\d\d))?/.exec(new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" }).format(late));
+      const minutes = offset?.[1] ? (offset[1] === "-" ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) : 0;
+      expect([zone, offsetMinutes(late, zone)]).toEqual([zone, minutes]);
+      expect([zone, new Date(dayIn(late, zone)).toISOString().slice(0, 10)]).toEqual([zone, late.toLocaleDateString("en-CA", { timeZone: zone })]);
+    }
+    expect(offsetMinutes(late, "Europe/Berlin")).toBe(60);
+  });
 });
 
 describe("numbers written as words", () => {

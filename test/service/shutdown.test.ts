@@ -30,6 +30,33 @@ describe("graceful shutdown", () => {
     await expect(fetch(svc.url + "/healthz")).rejects.toThrow();
   });
 
+  test("answers in flight when close() begins end their keep-alive connection: a turn and a failing /readyz", async () => {
+    // A store that holds every load and ping until the test lets it go.
+    const store = new FaultyStore();
+    const held: Array<() => void> = [];
+    const hold = () => new Promise<void>((resolve) => held.push(resolve));
+    const load = store.load.bind(store);
+    store.load = async (id, signal) => {
+      await hold();
+      return load(id, signal);
+    };
+    store.ping = async () => {
+      await hold();
+      throw new Error("store unreachable (test)");
+    };
+    const svc = await startService({}, { store });
+    const turn = svc.post(turnBody());
+    const ready = fetch(svc.url + "/readyz");
+    await eventually(() => held.length === 2, "the turn's load and the readiness ping held");
+    const closed = svc.close();
+    await eventually(async () => (await fetch(svc.url + "/healthz").then((r) => r.status, () => "refused")) !== 200, "the service to stop accepting");
+    for (const release of held) release();
+    const [turnAnswer, readyAnswer] = await Promise.all([turn, ready]);
+    expect([turnAnswer.status, turnAnswer.headers.get("connection")]).toEqual([200, "close"]);
+    expect([readyAnswer.status, readyAnswer.headers.get("connection")]).toEqual([503, "close"]);
+    await closed;
+  });
+
   test("the process stops on SIGTERM with exit code 0, not the shutdown deadline's 1", async () => {
     const svc = await startServiceProcess({});
     try {

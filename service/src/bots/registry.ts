@@ -1,4 +1,4 @@
-import { type RunnableBot } from "../engine/engine";
+import { preparePhrases, type RunnableBot } from "../engine/engine";
 import { type LoadedBot } from "./load";
 import { textLimitFor } from "./limits";
 
@@ -19,6 +19,7 @@ export class BotRegistry {
 
   constructor(bots: readonly LoadedBot[]) {
     for (const { definition } of bots) {
+      preparePhrases(definition);
       const versions = this.byId.get(definition.id) ?? new Map<string, RunnableBot>();
       versions.set(definition.version, { definition, textLimit: textLimitFor(definition.channels ?? ["webmessaging"]) });
       this.byId.set(definition.id, versions);

@@ -2,7 +2,7 @@ import { fullFormats } from "ajv-formats/dist/formats";
 import { type AnswerDef, type ChoiceOption } from "../bots/definition";
 import { localizedText, localizedWords, normalizeWords } from "../bots/localize";
 import { daysBetween, dayIn, isoDay, parseDate } from "./dates";
-import { phrasesOf, saysExactly, saysWithin, tokens, utteranceOf } from "./matching";
+import { phrasesOf, saysExactly, saysWithin, tokens, utteranceOf, type WordsOf } from "./matching";
 import { numberFromWords } from "./numberWords";
 import { type VarValue } from "./state";
 
@@ -125,6 +125,13 @@ export function compiled(source: string, flags = ""): RegExp {
   return re;
 }
 
+/** What names a choice option in a language: its value, its label and its synonyms. */
+export const choiceWords: WordsOf<ChoiceOption> = (o, language, defaultLanguage) => [
+  o.value,
+  localizedText(o.label, language, defaultLanguage),
+  ...localizedWords(o.synonyms, language, defaultLanguage),
+];
+
 /**
  * The option an answer picks: its payload; its value, label or a synonym said exactly; its number in the list; else
  * the option whose label or synonym the answer contains in any word order and inflection (the longest such phrase
@@ -137,8 +144,7 @@ export function matchChoice(options: readonly ChoiceOption[], answer: Answer, ct
   }
   const said = utteranceOf(answer.text, ctx.language);
   if (said.normalized === "") return undefined;
-  const phrases = (o: ChoiceOption) =>
-    phrasesOf(o, ctx.language, () => [o.value, localizedText(o.label, ctx.language, ctx.defaultLanguage), ...localizedWords(o.synonyms, ctx.language, ctx.defaultLanguage)]);
+  const phrases = (o: ChoiceOption) => phrasesOf(o, ctx.language, ctx.defaultLanguage, choiceWords);
   const exact = options.filter((o) => phrases(o).some((p) => saysExactly(said, p)));
   if (exact.length === 1) return exact[0];
   if (/^\d{1,2}$/.test(said.normalized)) return options[Number(said.normalized) - 1];

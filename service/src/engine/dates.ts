@@ -40,18 +40,40 @@ const REWRITES: ReadonlyArray<{ language: string; pattern: RegExp; replacement: 
 /** Words around a date that turn it around ("not friday", "nicht morgen"): such an answer is no date. */
 const NEGATIONS = new Set(["not", "t", "never", "no", "nicht", "kein", "keinen", "nie", "ne", "pas", "non", "niet", "nao"]);
 
+/** Time zones whose formatter is kept: the zones of the loaded bots (one each, and UTC) are far fewer. */
+const MAX_ZONE_FORMATTERS = 64;
+const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The wall clock of a time zone, down to the minute. Building an Intl.DateTimeFormat costs far more than using one
+ * (it loads the zone's rules), so each zone's is built once; past MAX_ZONE_FORMATTERS zones, one is built per call.
+ */
+function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
+  let format = zoneFormatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric" });
+    if (zoneFormatters.size < MAX_ZONE_FORMATTERS) zoneFormatters.set(timeZone, format);
+  }
+  return format;
+}
+
+/** Year, month (1–12), day, hour and minute of `instant` on the wall clock of `timeZone`. */
+function wallClock(instant: Date, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number } {
+  const clock = { year: 0, month: 0, day: 0, hour: 0, minute: 0 };
+  for (const { type, value } of zoneFormatter(timeZone).formatToParts(instant)) if (type in clock) clock[type as keyof typeof clock] = Number(value);
+  return clock;
+}
+
 /** The calendar day (as UTC midnight in milliseconds) that `instant` falls on in `timeZone`. */
 export function dayIn(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "numeric", day: "numeric" }).formatToParts(instant);
-  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return Date.UTC(part("year"), part("month") - 1, part("day"));
+  const { year, month, day } = wallClock(instant, timeZone);
+  return Date.UTC(year, month - 1, day);
 }
 
 /** Minutes `timeZone` is ahead of UTC at `instant` (chrono takes the reference time zone as an offset). */
 export function offsetMinutes(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric" }).formatToParts(instant);
-  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const local = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"));
+  const { year, month, day, hour, minute } = wallClock(instant, timeZone);
+  const local = Date.UTC(year, month - 1, day, hour, minute);
   return Math.round((local - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000);
 }
 

@@ -5,17 +5,18 @@ import {
   type InterruptDef,
   type LocalizedText,
   type NodeDef,
+  type OptionalQuestionDef,
   type QuestionDef,
   type SystemMessageKey,
   type UpstreamNodeDef,
 } from "../bots/definition";
 import { GENESYS_LIMITS } from "../bots/limits";
 import { chooseLanguage, localizedText, localizedWords } from "../bots/localize";
-import { phrasesOf, saysExactly, saysWithin, utteranceOf } from "./matching";
+import { phrasesOf, saysExactly, saysWithin, utteranceOf, type WordsOf } from "./matching";
 import { evaluateTemplate, renderTemplate, type TemplateScope, valueToText } from "../bots/template";
 import { nodeKind } from "../bots/validate";
 import { type BotResponse, type QuickReplyContent, type ReplyMessage, type SlotValue, type TurnRequest } from "../protocol/types";
-import { type Answer, NO_PAYLOAD, parseAnswer, YES_PAYLOAD, yesNoLabels } from "./answers";
+import { type Answer, choiceWords, NO_PAYLOAD, parseAnswer, YES_PAYLOAD, yesNoLabels } from "./answers";
 import { evaluateCondition } from "./conditions";
 import { CONTRACT_VERSION, MAX_REPLY_MESSAGES, UPSTREAM_FAILURES, type UpstreamAction, type UpstreamInput, type UpstreamOutcome, type UpstreamRequest } from "../upstream/contract";
 import { checkUpstreamReply, type ReplyCheck } from "../upstream/reply";
@@ -382,6 +383,24 @@ function requestId(request: TurnRequest, turn: number, node: string, call: numbe
   return createHash("sha256").update(JSON.stringify(parts)).digest("base64url").slice(0, 32);
 }
 
+const interruptWords: WordsOf<InterruptDef> = (i, language, defaultLanguage) => localizedWords(i.words, language, defaultLanguage);
+const skipWords: WordsOf<OptionalQuestionDef["skip"]> = (skip, language, defaultLanguage) => localizedWords(skip.words, language, defaultLanguage);
+
+/**
+ * Prepares, when a bot is loaded, every phrase its turns compare the customer's words with (interrupt words, skip
+ * words, choice options) in each of its languages, so that no turn does it.
+ */
+export function preparePhrases(def: BotDefinition): void {
+  for (const language of def.languages) {
+    for (const i of def.interrupts ?? []) phrasesOf(i, language, def.defaultLanguage, interruptWords);
+    for (const node of Object.values(def.nodes)) {
+      const question = node.question ?? node.optionalQuestion;
+      if (question?.answer.type === "choice") for (const o of question.answer.options) phrasesOf(o, language, def.defaultLanguage, choiceWords);
+      if (node.optionalQuestion) phrasesOf(node.optionalQuestion.skip, language, def.defaultLanguage, skipWords);
+    }
+  }
+}
+
 /**
  * The interrupt the customer's input triggers: a button carrying its payload (from any turn), or its words. Inside a
  * free-text answer only the exact words interrupt ("the agent was rude" is an answer); elsewhere the words may stand
@@ -397,7 +416,7 @@ function matchInterrupt(def: BotDefinition, request: TurnRequest, language: stri
   if (!byWords || interrupts.every((i) => i.words === undefined)) return undefined;
   const said = utteranceOf(request.input.text, language);
   if (said.normalized === "") return undefined;
-  const phrases = (i: InterruptDef) => phrasesOf(i, language, () => localizedWords(i.words, language, def.defaultLanguage));
+  const phrases = (i: InterruptDef) => phrasesOf(i, language, def.defaultLanguage, interruptWords);
   return interrupts.find((i) => phrases(i).some((p) => saysExactly(said, p))) ?? (freeText ? undefined : interrupts.find((i) => phrases(i).some((p) => saysWithin(said, p))));
 }
 
@@ -505,9 +524,9 @@ function step(turn: Turn, request: TurnRequest, awaiting: SessionState["awaiting
   const skip = awaitingNode.optionalQuestion?.skip;
   if (skip) {
     const said = utteranceOf(answer.text, state.language);
-    const skipWords = phrasesOf(skip, state.language, () => localizedWords(skip.words, state.language, def.defaultLanguage));
+    const skipPhrases = phrasesOf(skip, state.language, def.defaultLanguage, skipWords);
     // Only the skip words alone skip: "no returns without a receipt" is a comment.
-    if (answer.payload === SKIP_PAYLOAD || skipWords.some((p) => saysExactly(said, p))) {
+    if (answer.payload === SKIP_PAYLOAD || skipPhrases.some((p) => saysExactly(said, p))) {
       delete state.vars[question.var];
       delete state.awaiting;
       return { response: turn.run(skip.next ?? (awaitingNode.next as string)), event: "skipped" };

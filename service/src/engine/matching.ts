@@ -80,12 +80,22 @@ export interface Utterance {
   negated: boolean;
 }
 
+/** The last utterance made and what it was made from (see utteranceOf). */
+let lastUtterance: { text: string; language: string; utterance: Utterance } | undefined;
+
+/**
+ * What the customer said, tokenised and stemmed. A turn compares the same text at several steps (interrupts, skip
+ * words, choices), so the last result is kept and the text is stemmed once per turn. Callers only read it.
+ */
 export function utteranceOf(text: string, language: string): Utterance {
+  if (lastUtterance && lastUtterance.text === text && lastUtterance.language === language) return lastUtterance.utterance;
   const normalized = normalizeWords(text);
   const words = tokens(normalized);
   const stem = stemOf(language);
   const negations = NEGATION_SETS.get(primary(language)) ?? EMPTY;
-  return { normalized, tokens: words, stems: new Set(words.map(stem)), negated: words.some((w) => negations.has(w)) };
+  const utterance = { normalized, tokens: words, stems: new Set(words.map(stem)), negated: words.some((w) => negations.has(w)) };
+  lastUtterance = { text, language, utterance };
+  return utterance;
 }
 
 /** A definition phrase, prepared once per language. */
@@ -128,22 +138,24 @@ export function saysWithin(u: Utterance, p: Phrase): boolean {
   return p.required.every((stem, i) => wordIn(u, p.words[i] as string, stem));
 }
 
+/** The words of a definition element (interrupt, skip, choice option) in a language, before they are prepared. */
+export type WordsOf<T extends object> = (owner: T, language: string, defaultLanguage: string) => string[];
+
 const compiledLists = new WeakMap<object, Map<string, readonly Phrase[]>>();
 
 /**
  * The phrases of a definition element in one language, prepared once: definitions do not change while the service
- * runs and every turn compares against them.
+ * runs and every turn compares against them. The registry prepares every element in every language of its bot when
+ * the bot is loaded (preparePhrases in the engine), so no turn pays for it. What is kept is bounded by the loaded
+ * definitions: their elements (weakly held) times their languages (the engine compares only in a language chosen
+ * from the bot's own).
  */
-export function phrasesOf(owner: object, language: string, compute: () => string[]): readonly Phrase[] {
+export function phrasesOf<T extends object>(owner: T, language: string, defaultLanguage: string, wordsOf: WordsOf<T>): readonly Phrase[] {
   let byLanguage = compiledLists.get(owner);
-  if (!byLanguage) {
-    byLanguage = new Map();
-    compiledLists.set(owner, byLanguage);
-  }
-  let list = byLanguage.get(language);
-  if (!list) {
-    list = compute().map((p) => phraseOf(p, language));
-    byLanguage.set(language, list);
-  }
+  let list = byLanguage?.get(language);
+  if (list) return list;
+  list = wordsOf(owner, language, defaultLanguage).map((p) => phraseOf(p, language));
+  if (!byLanguage) compiledLists.set(owner, (byLanguage = new Map()));
+  byLanguage.set(language, list);
   return list;
 }

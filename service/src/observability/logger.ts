@@ -1,6 +1,6 @@
 import { type FastifyBaseLogger } from "fastify";
 import { type FastifyChildLoggerFactory } from "fastify/types/logger";
-import pino, { type Logger } from "pino";
+import pino, { type Bindings, type ChildLoggerOptions, type Logger } from "pino";
 
 /**
  * Paths that could carry a secret if ever logged by mistake; requests are never logged with headers,
@@ -47,30 +47,62 @@ export function flushLogs(logger: Logger): void {
   }
 }
 
+type LogArgs = Parameters<FastifyBaseLogger["info"]>;
+
 /**
- * Fastify makes a child logger for every request, paying for its bindings even when the request logs
- * nothing. This one defers the child until the first line is written.
+ * Fastify makes a child logger for every request, paying for its bindings even when the request logs nothing. This
+ * one defers the child until the first line is written. A class, so a request costs one small object rather than a
+ * closure per method.
  */
-export const lazyChildLoggerFactory: FastifyChildLoggerFactory = function (logger, bindings, options) {
-  let child: FastifyBaseLogger | undefined;
-  const real = () => (child ??= logger.child(bindings, options));
-  return {
-    get level() {
-      return logger.level;
-    },
-    set level(value: string) {
-      real().level = value;
-    },
-    fatal: (...args: Parameters<FastifyBaseLogger["fatal"]>) => real().fatal(...args),
-    error: (...args: Parameters<FastifyBaseLogger["error"]>) => real().error(...args),
-    warn: (...args: Parameters<FastifyBaseLogger["warn"]>) => real().warn(...args),
-    info: (...args: Parameters<FastifyBaseLogger["info"]>) => real().info(...args),
-    debug: (...args: Parameters<FastifyBaseLogger["debug"]>) => real().debug(...args),
-    trace: (...args: Parameters<FastifyBaseLogger["trace"]>) => real().trace(...args),
-    silent: (...args: Parameters<FastifyBaseLogger["silent"]>) => real().silent(...args),
-    child: (b, o) => real().child(b, o),
-  } as FastifyBaseLogger;
-};
+class LazyChildLogger {
+  private made: FastifyBaseLogger | undefined;
+
+  constructor(
+    private readonly parent: FastifyBaseLogger,
+    private readonly bindings: Bindings,
+    private readonly options: ChildLoggerOptions,
+  ) {}
+
+  private real(): FastifyBaseLogger {
+    return (this.made ??= this.parent.child(this.bindings, this.options));
+  }
+
+  get level(): string {
+    return this.made?.level ?? this.parent.level;
+  }
+
+  set level(value: string) {
+    this.real().level = value;
+  }
+
+  fatal(...args: LogArgs): void {
+    this.real().fatal(...args);
+  }
+  error(...args: LogArgs): void {
+    this.real().error(...args);
+  }
+  warn(...args: LogArgs): void {
+    this.real().warn(...args);
+  }
+  info(...args: LogArgs): void {
+    this.real().info(...args);
+  }
+  debug(...args: LogArgs): void {
+    this.real().debug(...args);
+  }
+  trace(...args: LogArgs): void {
+    this.real().trace(...args);
+  }
+  silent(...args: LogArgs): void {
+    this.real().silent(...args);
+  }
+  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.real().child(bindings, options);
+  }
+}
+
+export const lazyChildLoggerFactory: FastifyChildLoggerFactory = (logger, bindings, options) =>
+  new LazyChildLogger(logger, bindings, options) as unknown as FastifyBaseLogger;
 
 /** The few calls a turn makes, each with an object of fields and a message. */
 export interface TurnLogger {
@@ -99,23 +131,38 @@ function summaryTarget(base: Logger) {
 }
 
 /**
- * A logger that adds the turn's ids to every line. Cheaper than a pino child for the one or two
- * lines a turn writes: nothing is serialised until a line is.
+ * A logger that adds the turn's ids to every line. Cheaper than a pino child for the one or two lines a turn writes:
+ * nothing is serialised until a line is, and the level is checked first (merging the bindings of a line that the
+ * level drops would cost on every turn).
  */
+class BoundLogger implements TurnLogger {
+  constructor(
+    private readonly base: Logger,
+    private readonly bindings: Record<string, unknown>,
+  ) {}
+
+  private line(level: "info" | "warn" | "error", fields: object, message: string): void {
+    if (this.base.isLevelEnabled(level)) this.base[level]({ ...this.bindings, ...fields }, message);
+  }
+
+  info(fields: object, message: string): void {
+    this.line("info", fields, message);
+  }
+  warn(fields: object, message: string): void {
+    this.line("warn", fields, message);
+  }
+  error(fields: object, message: string): void {
+    this.line("error", fields, message);
+  }
+
+  summary(fields: Record<string, unknown>, message: string): void {
+    if (!this.base.isLevelEnabled("info")) return;
+    const { destination, bound } = summaryTarget(this.base);
+    const record = { level: "info", time: new Date().toISOString(), ...bound, ...this.bindings, ...fields, msg: message };
+    destination.write(JSON.stringify(record) + "\n");
+  }
+}
+
 export function bindLogger(base: Logger, bindings: Record<string, unknown>): TurnLogger {
-  // Checked first: merging the bindings of a line that the level drops would cost on every turn.
-  const line = (level: "info" | "warn" | "error") => (fields: object, message: string) => {
-    if (base.isLevelEnabled(level)) base[level]({ ...bindings, ...fields }, message);
-  };
-  return {
-    info: line("info"),
-    warn: line("warn"),
-    error: line("error"),
-    summary(fields, message) {
-      if (!base.isLevelEnabled("info")) return;
-      const { destination, bound } = summaryTarget(base);
-      const record = { level: "info", time: new Date().toISOString(), ...bound, ...bindings, ...fields, msg: message };
-      destination.write(JSON.stringify(record) + "\n");
-    },
-  };
+  return new BoundLogger(base, bindings);
 }
