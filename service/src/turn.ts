@@ -1,8 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { type TurnLogger } from "./observability/logger";
-import { chooseLanguage } from "./bots/localize";
 import { type Resolution } from "./bots/registry";
-import { beginTurn, type RunnableBot, systemMessage, type TurnOutcome, type TurnStep } from "./engine/engine";
+import { beginTurn, type RunnableBot, type TurnOutcome, type TurnStep } from "./engine/engine";
 import { type SessionState } from "./engine/state";
 import { type TranscriptLimits } from "./engine/transcript";
 import { handoverContextOf, type HandoverContext } from "./handover/context";
@@ -87,13 +86,14 @@ export function upstreamReserve(budgetMs: number): number {
 /** Conditional-write races lost before the turn gives up (each retry re-reads the session). */
 const MAX_CONFLICT_RETRIES = 3;
 
-const ENGLISH_TECHNICAL_PROBLEM = "Sorry, something went wrong on my side. Let me connect you with a colleague.";
-
-function serviceFailure(bot: RunnableBot | undefined, language: string | undefined, errorCode: string, errorMessage: string): BotResponse {
-  const text = bot
-    ? systemMessage(bot.definition, "technicalProblem", chooseLanguage(language, bot.definition.languages, bot.definition.defaultLanguage))
-    : ENGLISH_TECHNICAL_PROBLEM;
-  return { botState: "Failed", replymessages: [{ type: "Text", text }], errorInfo: { errorCode, errorMessage } };
+/**
+ * A technical failure: `Failed` with its reason and no message of its own. The flow's failure path sends the one
+ * apology, in the conversation's language (the bot's technicalProblem text, rendered into the flow), and it is
+ * the only message that also reaches a customer when Genesys could not reach the bot at all: a text here would
+ * be a second apology.
+ */
+function serviceFailure(errorCode: string, errorMessage: string): BotResponse {
+  return { botState: "Failed", replymessages: [], errorInfo: { errorCode, errorMessage } };
 }
 
 class BudgetExceeded extends Error {}
@@ -150,7 +150,7 @@ function checkBudget(ctx: ConverseContext): void {
 async function runEngine(request: TurnRequest, bot: RunnableBot, stored: SessionState | undefined, deps: TurnDependencies, ctx: ConverseContext): Promise<TurnOutcome | ConversationResult> {
   const engineFailure = (err: unknown): ConversationResult => {
     ctx.log.error({ err }, "conversation engine failed");
-    return { response: serviceFailure(bot, request.languageCode, "ENGINE_ERROR", "the bot could not process this turn"), outcome: "error" };
+    return { response: serviceFailure("ENGINE_ERROR", "the bot could not process this turn"), outcome: "error" };
   };
   let step: TurnStep;
   try {
@@ -207,7 +207,6 @@ function noteLimits(reached: readonly LimitName[], meta: SessionMeta | undefined
 
 async function converse(request: TurnRequest, turnId: string, bot: RunnableBot, deps: TurnDependencies, ctx: ConverseContext): Promise<ConversationResult> {
   const { signal, log } = ctx;
-  const language = request.languageCode;
   /** The answer of the last save that may have landed, to recognise our own write on a reported conflict. */
   let written: ConversationResult | undefined;
   for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
@@ -218,7 +217,7 @@ async function converse(request: TurnRequest, turnId: string, bot: RunnableBot, 
       if (signal.aborted) throw new BudgetExceeded();
       deps.metrics.storeErrors.inc({ operation: "load", kind: (err as Error).name });
       log.error({ err }, "session store load failed");
-      return { response: serviceFailure(bot, language, "SESSION_STORE_UNAVAILABLE", "the session store could not be read"), outcome: "store_unavailable" };
+      return { response: serviceFailure("SESSION_STORE_UNAVAILABLE", "the session store could not be read"), outcome: "store_unavailable" };
     }
     checkBudget(ctx);
     if (stored && stored.state.genesysConversationId !== request.genesysConversationId) {
@@ -226,7 +225,7 @@ async function converse(request: TurnRequest, turnId: string, bot: RunnableBot, 
       deps.metrics.conversationMismatches.inc();
       log.warn({}, "botSessionId belongs to another genesysConversationId; turn refused");
       return {
-        response: serviceFailure(bot, language, "SESSION_CONVERSATION_MISMATCH", "this botSessionId belongs to another conversation"),
+        response: serviceFailure("SESSION_CONVERSATION_MISMATCH", "this botSessionId belongs to another conversation"),
         outcome: "conversation_mismatch",
       };
     }
@@ -269,16 +268,16 @@ async function converse(request: TurnRequest, turnId: string, bot: RunnableBot, 
       if (err instanceof SessionTooLargeError) {
         deps.metrics.limitsReached.inc({ limit: "session_bytes" });
         log.warn({ bytes: err.bytes, maxBytes: err.maxBytes }, "session too large to save; turn answered Failed, session left as it was");
-        return { response: serviceFailure(bot, language, "SESSION_TOO_LARGE", "the session reached its size limit"), outcome: "session_too_large" };
+        return { response: serviceFailure("SESSION_TOO_LARGE", "the session reached its size limit"), outcome: "session_too_large" };
       }
       if (signal.aborted) throw new BudgetExceeded();
       deps.metrics.storeErrors.inc({ operation: "save", kind: (err as Error).name });
       log.error({ err }, "session store save failed");
-      return { response: serviceFailure(bot, language, "SESSION_STORE_UNAVAILABLE", "the session could not be saved"), outcome: "store_unavailable" };
+      return { response: serviceFailure("SESSION_STORE_UNAVAILABLE", "the session could not be saved"), outcome: "store_unavailable" };
     }
     return result;
   }
-  return { response: serviceFailure(bot, language, "SESSION_CONFLICT", "concurrent turns of this session kept colliding"), outcome: "conflict" };
+  return { response: serviceFailure("SESSION_CONFLICT", "concurrent turns of this session kept colliding"), outcome: "conflict" };
 }
 
 /**
@@ -337,7 +336,7 @@ export async function answerTurn(
     log.warn({ reason: resolution.reason }, resolution.message);
     return withHandover(
       {
-        response: serviceFailure(undefined, undefined, resolution.reason === "unknown_bot" ? "UNKNOWN_BOT" : "UNKNOWN_BOT_VERSION", resolution.message),
+        response: serviceFailure(resolution.reason === "unknown_bot" ? "UNKNOWN_BOT" : "UNKNOWN_BOT_VERSION", resolution.message),
         outcome: "unknown_bot",
         bot: "unknown",
         version: "unknown",
@@ -367,7 +366,7 @@ export async function answerTurn(
   const work = converse(request, turnId, bot, deps, context).catch((err: unknown): ConversationResult | "late" => {
     if (err instanceof BudgetExceeded) return "late";
     log.error({ err }, "turn failed");
-    return { response: serviceFailure(bot, request.languageCode, "INTERNAL_ERROR", "the turn could not be completed"), outcome: "error" };
+    return { response: serviceFailure("INTERNAL_ERROR", "the turn could not be completed"), outcome: "error" };
   });
   const result = await Promise.race([work, deadline]);
   clearTimeout(timer);
@@ -376,7 +375,7 @@ export async function answerTurn(
     log.warn({ budgetMs: deps.budgetMs }, "turn exceeded its budget; answered Failed");
     return withHandover(
       {
-        response: serviceFailure(bot, request.languageCode, "TURN_BUDGET_EXCEEDED", `the turn took longer than ${deps.budgetMs} ms`),
+        response: serviceFailure("TURN_BUDGET_EXCEEDED", `the turn took longer than ${deps.budgetMs} ms`),
         outcome: "budget_exceeded",
         ...labels,
       },

@@ -191,7 +191,7 @@ describe("replies that come later", () => {
     const failed = setup.outgoing.accepted[0]?.body as Record<string, unknown>;
     expect(failed.botState).toBe("Failed");
     expect(failed).not.toHaveProperty("errorInfo");
-    expect(replyTexts(failed)).toEqual(["Sorry, something went wrong on my side. Let me connect you with a colleague."]);
+    expect(replyTexts(failed)).toEqual([]);
     expect(setup.outgoing.received.map((b) => "errorInfo" in b)).toEqual([true, false]);
   });
 
@@ -224,7 +224,7 @@ describe("replies that come later", () => {
     expect(await metric(setup, /^botconnector_dbc_messages_total\{outcome="over_limit"\}/)).toBe(1);
   });
 
-  test("a task that stops with a reply pending ends the session Failed in the bot's words, logged and counted", async () => {
+  test("a task that stops with a reply pending ends the session Failed (the flow apologises), logged and counted", async () => {
     const { genesys } = await slowTurn(setup, "A-12345");
     const closing = setup.svc.service.close();
     await setup.clock.next("grace");
@@ -233,9 +233,9 @@ describe("replies that come later", () => {
     expect(setup.outgoing.accepted[0]?.body).toMatchObject({
       botSessionId: genesys.botSessionId,
       botState: "Failed",
-      replyMessages: [{ type: "Text", text: "Sorry, something went wrong on my side. Let me connect you with a colleague." }],
       errorInfo: { code: "SERVICE_STOPPING" },
     });
+    expect(setup.outgoing.accepted[0]?.body).not.toHaveProperty("replyMessages");
     expect(setup.svc.logs.lines.find((l) => /service is stopping before this reply/.test(String(l.msg)))).toMatchObject({ botSessionId: genesys.botSessionId });
   });
 });

@@ -3,6 +3,7 @@
  * run by the emulator; a German conversation that meets a technical failure gets the German apology from the flow's
  * Switch on Message.Language, and the agent's participant data names the reason.
  */
+import { FaultyStore } from "../service/faultyStore";
 import { startService, TOKEN, type TestService } from "../service/harness";
 import { TURN_ROUTE } from "../../service/src/server";
 import { Chat, shown, startEmulator, startFakeBot, type FakeBot, type RunningEmulator } from "./harness";
@@ -44,6 +45,35 @@ describe("German from greeting through a technical failure (service gone mid-con
       action: "Transfer to ACD (failure)",
       participantData: { "virtualAgent.outcome": "failure", "virtualAgent.handoverReason": expect.stringMatching(/^technical failure/) },
     });
+  });
+});
+
+describe("the service answers Failed itself (its session store gone mid-conversation)", () => {
+  let store: FaultyStore;
+  let svc: TestService;
+  let emu: RunningEmulator;
+
+  beforeAll(async () => {
+    store = new FaultyStore();
+    svc = await startService({}, { store, now: () => new Date("2026-11-24T10:00:00Z") });
+    emu = await startEmulator({ url: svc.url + TURN_ROUTE, credentials: { "verify-token": TOKEN } });
+  });
+  afterAll(async () => {
+    await emu?.close();
+    await svc?.close();
+  });
+
+  test.each([
+    ["de-de", GERMAN_APOLOGY],
+    ["en-us", ENGLISH_APOLOGY],
+  ])("in %s the customer reads one apology, the flow's %j, never two", async (language, apology) => {
+    store.down = false;
+    const chat = await Chat.start(emu.url, { language });
+    const greeting = shown(chat.events);
+    store.down = true;
+    await chat.say("A-12345");
+    expect(chat.flow("failure")[0]).toMatchObject({ errorType: "BotFailed" });
+    expect(shown(chat.events).slice(greeting.length)).toEqual([apology]);
   });
 });
 

@@ -7,6 +7,7 @@
  */
 import { type NodeDef } from "../../service/src/bots/definition";
 import { normalizeWords } from "../../service/src/bots/localize";
+import { utteranceOf } from "../../service/src/engine/matching";
 import { type SessionState } from "../../service/src/engine/state";
 import { loadSampleBot } from "../bots/fixtures";
 import { startService, turnBody, type TestService } from "../service/harness";
@@ -69,9 +70,10 @@ async function turnAt(node: string | undefined, inputMessage: unknown): Promise<
   const base = turnBody();
   await svc.service.store.save(base.botSessionId as string, awaiting(node), { expectedVersion: undefined, ttlSeconds: 600 });
   const raw = JSON.stringify({ ...base, inputMessage });
-  // normalizeWords keeps its last result; each measured turn starts without it, so both turns of a comparison
-  // pay for their own text.
+  // normalizeWords and utteranceOf keep their last result; each measured turn starts without them, so both turns
+  // of a comparison pay for their own text.
   normalizeWords(`reset ${base.botSessionId as string}`);
+  utteranceOf(`reset ${base.botSessionId as string}`, "en-us");
   work.clear();
   work.start();
   let res;

@@ -25,7 +25,7 @@ describe("turn budget and store faults", () => {
     await tight.close();
   });
 
-  test("a store that does not answer: Failed by the budget, with errorInfo and a friendly message", async () => {
+  test("a store that does not answer: Failed by the budget, with errorInfo and no message of its own", async () => {
     const abortedBefore = store.aborted;
     store.holdLoads = true;
     const started = performance.now();
@@ -33,7 +33,7 @@ describe("turn budget and store faults", () => {
     const elapsed = performance.now() - started;
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ botState: "Failed", errorInfo: { errorCode: "TURN_BUDGET_EXCEEDED" } });
-    expect(texts(res.body)).toEqual(["Sorry, I'm having a technical problem. Let me get you to a colleague."]);
+    expect(texts(res.body)).toEqual([]);
     expect(elapsed).toBeGreaterThanOrEqual(BUDGET - budgetMargin(BUDGET) - TIMER_SLACK_MS);
     expect(elapsed).toBeLessThan(BUDGET + LOAD_TOLERANCE_MS);
     // The load still waiting was abandoned with the turn.
@@ -72,9 +72,9 @@ describe("turn budget and store faults", () => {
     expect(await (await fetch(tight.url + "/metrics")).text()).toMatch(/botconnector_turns_total\{bot="acme-support",version="1.0",outcome="budget_exceeded"\} 2/);
   });
 
-  test("the answer to a Failed turn is in the bot's language", async () => {
+  test("a Failed turn says nothing itself, in any language: the flow's failure path sends the one apology", async () => {
     store.down = true;
     const res = await svc.post(turnBody({ languageCode: "de-de" }));
-    expect(texts(res.body)).toEqual(["Entschuldigung, ich habe ein technisches Problem. Ich verbinde Sie mit einem Kollegen."]);
+    expect(res.body).toMatchObject({ botState: "Failed", replymessages: [], errorInfo: { errorCode: "SESSION_STORE_UNAVAILABLE" } });
   });
 });

@@ -15,7 +15,7 @@
  *
  * A restart of the task: the pending reply is not handed over to another task (the outgoing API has no
  * idempotency key, so a second sender could duplicate or reorder it). A stopping task finishes what it can within
- * its grace period and ends the rest `Failed` with the bot's technicalProblem message, so Architect takes its
+ * its grace period and ends the rest `Failed` (no message: the flow's failure path apologises), so Architect takes its
  * failure path; a task that dies without stopping leaves a marker whose lease expires, after which the session's
  * next message logs the abandoned reply and goes on. Both are counted in botconnector_dbc_abandoned_total.
  */
@@ -26,7 +26,7 @@ import { type BotRegistry, type Resolution } from "../bots/registry";
 import { chooseLanguage } from "../bots/localize";
 import { type LocalizedText } from "../bots/definition";
 import { renderText } from "../engine/content";
-import { type RunnableBot, systemMessage } from "../engine/engine";
+import { type RunnableBot } from "../engine/engine";
 import { type SessionState } from "../engine/state";
 import { type TranscriptLimits } from "../engine/transcript";
 import { type HandoverSink } from "../handover/participantData";
@@ -223,10 +223,9 @@ export class DigitalTurns {
       digitalMetrics.messages.inc({ outcome: "over_limit" });
       log.warn({ deferred: this.deferred.size, maxDeferred: config.maxDeferred }, "turn outlasted the reply window with DBC_MAX_DEFERRED turns already answered later: answered Failed");
       void work.then((result) => log.info({ outcome: result.outcome }, "outcome of a turn answered Failed over the limit: not delivered"));
-      const text = systemMessage(bot.definition, "technicalProblem", language);
       return {
         status: 200,
-        body: { botState: "Failed", replyMessages: [{ type: "Text", text }], errorInfo: { errorCode: "TOO_MANY_LATER_REPLIES", errorMessage: `more than ${config.maxDeferred} replies are pending on this instance` } },
+        body: { botState: "Failed", replyMessages: [], errorInfo: { errorCode: "TOO_MANY_LATER_REPLIES", errorMessage: `more than ${config.maxDeferred} replies are pending on this instance` } },
       };
     }
 
@@ -375,10 +374,10 @@ export class DigitalTurns {
     this.options.deliveries.dropWaiting(item.sessionId, "progress");
     this.options.digitalMetrics.abandoned.inc({ reason: "stopping" });
     item.log.warn({}, "the service is stopping before this reply was ready: the session ends Failed (the flow's failure path)");
-    const text = systemMessage(item.bot.definition, "technicalProblem", item.language);
+    // No apology of its own: the flow's failure path sends the one apology, in the customer's language.
     const body = toOutgoingMessage(item.address, {
       botState: "Failed",
-      replyMessages: [{ type: "Text", text }],
+      replyMessages: [],
       errorInfo: { errorCode: "SERVICE_STOPPING", errorMessage: "the service stopped before the reply was ready" },
     });
     const deadline = Math.min(item.deadline, this.options.clock.now() + ABANDON_DELIVERY_MS);

@@ -341,7 +341,7 @@ class Turn {
     if (!outcome.ok) {
       delete this.state.awaiting;
       if (node.onFailure) return this.run(node.onFailure);
-      this.say(systemMessage(this.def, "technicalProblem", this.state.language));
+      // No apology here: the flow's failure path sends it, in the customer's language (see serviceFailure).
       return this.fail(outcome.errorCode, outcome.errorMessage);
     }
     const reply = outcome.reply;
