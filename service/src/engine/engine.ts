@@ -100,14 +100,16 @@ function isSuspension(result: RunResult): result is Suspension {
   return "suspended" in result;
 }
 
-const DEFAULT_SYSTEM_MESSAGES: Record<SystemMessageKey, string> = {
+/** The messages the engine sends itself; technicalProblem is the flow's (its failure path), never the engine's. */
+type EngineMessageKey = Exclude<SystemMessageKey, "technicalProblem">;
+
+const DEFAULT_SYSTEM_MESSAGES: Record<EngineMessageKey, string> = {
   staleButton: "That option belongs to an earlier question.",
-  technicalProblem: "Sorry, something went wrong on my side. Let me connect you with a colleague.",
   noMatch: "Sorry, I couldn't understand that. Let me connect you with a colleague.",
 };
 
 /** The engine's message for a system situation, in the bot's words when it defines them. */
-export function systemMessage(def: BotDefinition, key: SystemMessageKey, language: string): string {
+export function systemMessage(def: BotDefinition, key: EngineMessageKey, language: string): string {
   const text: LocalizedText = def.systemMessages?.[key] ?? DEFAULT_SYSTEM_MESSAGES[key];
   return localizedText(text, language, def.defaultLanguage);
 }
