@@ -34,6 +34,9 @@ export function processCpuUs(pid: number): number {
 /** Monotonic microseconds: the clock V8's profile timestamps use (CLOCK_MONOTONIC on Linux). */
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
+/** The service bundle under the profiler (a sample every 100 µs), writing its profile into `dir` when it stops. */
+const startProfiled = (dir: string) => startProcess(process.execPath, ["--cpu-prof", "--cpu-prof-interval", "100", "--cpu-prof-dir", dir, SERVICE_MAIN], serviceEnv());
+
 /** The summary of the one profile the process wrote into `dir` (kept if asked for); `dir` is removed. */
 function summaryIn(dir: string, keptAs: string, window?: { fromUs: number; toUs: number }): ProfileSummary {
   const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
@@ -62,7 +65,7 @@ function printTables(summary: ProfileSummary, busy: number, unit: string, per: (
 async function startup(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), "start-profile-"));
   const started = performance.now();
-  const service = await startProcess(process.execPath, ["--cpu-prof", "--cpu-prof-interval", "100", "--cpu-prof-dir", dir, SERVICE_MAIN], serviceEnv());
+  const service = await startProfiled(dir);
   const listeningMs = performance.now() - started;
   await service.stop();
   const summary = summaryIn(dir, "startup");
@@ -77,7 +80,7 @@ async function main(): Promise<void> {
   if (process.env.PROFILE_NO_BUILD !== "1") buildBundle();
   if (process.env.PROFILE_STARTUP === "1") return startup();
   const dir = mkdtempSync(path.join(tmpdir(), "turn-profile-"));
-  const service = await startProcess(process.execPath, ["--cpu-prof", "--cpu-prof-interval", "100", "--cpu-prof-dir", dir, SERVICE_MAIN], serviceEnv());
+  const service = await startProfiled(dir);
   const pid = service.child.pid as number;
 
   await drive(service.url, "warm", WARMUP, CONNECTIONS);
