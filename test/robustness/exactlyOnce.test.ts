@@ -8,14 +8,19 @@
  */
 import { randomUUID } from "node:crypto";
 import { ensureSessionTable } from "../../scripts/session-table-create";
-import { DynamoSessionStore } from "../../service/src/sessions/dynamoStore";
+import { DynamoSessionStore, sdkTimeouts } from "../../service/src/sessions/dynamoStore";
 import { postTurn, type ServiceProcess, startServiceProcess } from "../load/serviceProcess";
 import { clientConfig, localClient, type Restartable, startDynalite } from "../sessions/localDynamo";
 import { type LossyProxy, startLossyProxy } from "./lossyProxy";
 
 const TABLE = "sessions-exactly-once";
-/** The turn budget: the SDK's attempt timeout is sized from it (about 630 ms at 5 s), the held answers outlast that. */
-const BUDGET_MS = 5000;
+/**
+ * The turn budget: large, so that the ordinary turns around each case never fail on a saturated machine (the SDK's
+ * attempt timeout sized from it is its ceiling, 3 s, three attempts each).
+ */
+const BUDGET_MS = 60_000;
+/** A late answer: held twice as long as the SDK waits for one, so the SDK always gives up on it and retries. */
+const LATE_MS = 2 * sdkTimeouts(BUDGET_MS).requestTimeoutMs;
 
 let db: Restartable;
 let proxy: LossyProxy;
@@ -84,7 +89,7 @@ const REPEAT = /botconnector_turns_replayed_total\{reason="repeat"\} (\d+)/;
 
 describe.each([
   ["dropped (the connection cut after the write landed)", { kind: "drop" } as const],
-  ["late (held past the SDK's attempt timeout)", { kind: "delay", ms: 1500 } as const],
+  ["late (held past the SDK's attempt timeout)", { kind: "delay", ms: LATE_MS } as const],
 ])("the answer to a write that landed is %s", (_label, loss) => {
   test.each([
     ["without an inin-correlation-id", {}],
